@@ -1,0 +1,115 @@
+// Flat config, type-aware. Layering rules follow ../shared/design/STYLE.md: common imports no app folder,
+// pure core modules import no I/O and read no clock or randomness (time comes in as an argument).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import prettier from 'eslint-config-prettier';
+
+const ioModules = [
+  'mysql2',
+  'mysql2/*',
+  'fastify',
+  'pino',
+  'node:fs',
+  'node:fs/promises',
+  'node:net',
+  'node:child_process',
+  'node:dns',
+  'node:http',
+  'node:https',
+];
+
+const pureFiles = [
+  'monitor/core/**/*.ts',
+  'agent/reconcile.ts',
+  'common/mysql/dialect.ts',
+  'common/mysql/replica-status.ts',
+  'common/mysql/gtid.ts',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.lab/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unnecessary-condition': 'warn',
+      'import-x/no-cycle': 'error',
+      'import-x/no-default-export': 'error',
+      eqeqeq: 'error',
+      'no-console': 'error',
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  { files: ['*.config.*'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.config.*'], rules: { 'import-x/no-default-export': 'off' } },
+  {
+    files: ['common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/monitor/**', '**/agent/**', '**/control/**'] }],
+    },
+  },
+  {
+    files: ['monitor/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/agent/**', '**/control/**'] }] },
+  },
+  {
+    files: ['agent/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/monitor/**', '**/control/**'] }] },
+  },
+  {
+    files: ['control/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['mysql2', 'fastify'], patterns: ['**/monitor/**', '**/agent/**'] }],
+    },
+  },
+  {
+    files: pureFiles,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ioModules, patterns: ['**/checks/**', '**/executor*', '**/api/server*'] },
+      ],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time comes in as an argument in pure code.',
+        },
+        { selector: "NewExpression[callee.name='Date']", message: 'Time comes in as an argument in pure code.' },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'No randomness in pure code.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['control/output.ts', 'test/lab/cli.ts', 'test/bench/**/*.ts', '**/main.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      'max-lines': 'off',
+    },
+  },
+  prettier,
+);
