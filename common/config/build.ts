@@ -84,6 +84,11 @@ interface Value {
 
 type Parsed = ReadonlyMap<string, Value>;
 
+interface Template {
+  readonly values: Parsed | undefined;
+  readonly invalid: ReadonlySet<string>;
+}
+
 export function buildSections(tree: RawTree, ctx: BuildContext): BuiltSections {
   const positions = new Positions(tree.format);
   const mainPos: Pos = tree.global.pos;
@@ -92,16 +97,19 @@ export function buildSections(tree: RawTree, ctx: BuildContext): BuiltSections {
     type: SectionType,
     name: string | undefined,
     raw: RawSection | undefined,
-    template?: Parsed,
+    template?: Template,
   ): unknown => {
     positions.set(type, name, '', raw?.pos ?? mainPos);
-    const invalid = new Set<string>();
+    const invalid = new Set<string>(template?.invalid);
     const own = parseEntries(tree.format, type, name, raw, ctx, invalid);
-    return fill(type, name, raw?.pos ?? mainPos, own, template, invalid, ctx, positions);
+    return fill(type, name, raw?.pos ?? mainPos, own, template?.values, invalid, ctx, positions);
   };
-  const templateOf = (type: 'host' | 'check'): Parsed | undefined => {
+  // A template's invalid values are reported once, at the template, not again as "missing" in every section.
+  const templateOf = (type: 'host' | 'check'): Template => {
     const raw = tree.named[type].get(TEMPLATE_NAME);
-    return raw === undefined ? undefined : parseEntries(tree.format, type, TEMPLATE_NAME, raw, ctx, new Set());
+    const invalid = new Set<string>();
+    const values = raw === undefined ? undefined : parseEntries(tree.format, type, TEMPLATE_NAME, raw, ctx, invalid);
+    return { values, invalid };
   };
 
   const global = section('global', undefined, tree.global) as GlobalFields;
@@ -200,18 +208,20 @@ function fill(
 ): unknown {
   const keys = CONFIG_SCHEMA[type];
   const values = new Map<string, unknown>();
+  const texts = new Map<string, string>(); // written or defaulted values, for requiredIf
   const missing: FlatKey[] = [];
   for (const k of keys) {
     const v = own.get(k.def.key) ?? template?.get(k.def.key);
     if (v !== undefined) {
       values.set(k.path.join('.'), v.value);
+      texts.set(k.def.key, asText(v.value));
       positions.set(type, name, k.def.key, v.pos);
     } else {
       values.set(k.path.join('.'), k.def.default ?? k.def.kind.empty);
-      if (!invalid.has(k.def.key) && k.def.default === undefined) missing.push(k);
+      if (k.def.default !== undefined) texts.set(k.def.key, asText(k.def.default));
+      else if (!invalid.has(k.def.key)) missing.push(k);
     }
   }
-  const texts = new Map(keys.map((k) => [k.def.key, String(values.get(k.path.join('.')))]));
   for (const k of missing) {
     if (!isRequired(k.def, ctx.program, texts)) continue;
     const why =
@@ -223,4 +233,9 @@ function fill(
     ctx.issues.error(sectionPos, positions.label(type, name, k.def.key), `missing; ${why}${hint}`);
   }
   return assemble(keys, values);
+}
+
+/** Text of a scalar value, for comparing with requiredIf (only enum keys are compared). */
+function asText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }

@@ -22,9 +22,20 @@ export class Issues {
   readonly errors: ConfigIssue[] = [];
   readonly warnings: ConfigIssue[] = [];
   readonly #seen = new Set<string>();
+  #fatal = false;
 
   error(pos: Pos, key: string | undefined, message: string): void {
     this.#add(this.errors, pos, key, message);
+  }
+
+  /** An error after which the rest of the file means nothing (unparsable YAML): checking stops there. */
+  fatal(pos: Pos, key: string | undefined, message: string): void {
+    this.#fatal = true;
+    this.error(pos, key, message);
+  }
+
+  get isFatal(): boolean {
+    return this.#fatal;
   }
 
   warn(pos: Pos, key: string | undefined, message: string): void {

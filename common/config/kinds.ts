@@ -137,11 +137,11 @@ export function boolean(): Kind<boolean> {
   );
 }
 
-export function oneOf<const T extends string>(values: readonly T[]): Kind<T> {
-  const first = values[0] ?? ('' as T);
+/** One of `values`; `empty` is the value of an unset key without default (first value unless given). */
+export function oneOf<const T extends string>(values: readonly T[], empty?: T): Kind<T> {
   return scalar(
     orList(values),
-    first,
+    empty ?? values[0] ?? ('' as T),
     (t) => {
       const v = values.find((x) => x === t);
       return v === undefined ? bad(`invalid value ${quote(t)}`) : ok(v);

@@ -99,6 +99,7 @@ export function compile(loaded: LoadedTree, opts: LoadOptions): Config {
 /** Everything but the throw: typed sections plus all errors and warnings in loaded.issues. */
 export function buildAndValidate(loaded: LoadedTree, opts: LoadOptions): BuiltSections {
   const { tree, modes, issues } = loaded;
+  if (issues.isFatal) issues.throwIfErrors(tree.files);
   const fs = opts.fs ?? nodeFs;
   const literals = new Map<string, { pos: Pos; key: string }>();
   const env: ParseEnv = {

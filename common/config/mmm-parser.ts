@@ -67,8 +67,8 @@ export function parseMmm(source: string, file: string, tree: RawTree, issues: Is
       if (check.kind === 'section') {
         const section = openSection(tree, check.type, name, pos);
         if (!empty) current = { section, line: i + 1 };
-      } else if (check.kind === 'ignored' && !empty) {
-        current = { ignored: type, line: i + 1 };
+      } else if (!empty) {
+        current = { ignored: type, line: i + 1 }; // tools section, or an invalid one already reported: skip its body
       }
       if (stripped) warnStripped(issues, pos, undefined);
       continue;

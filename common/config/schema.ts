@@ -46,7 +46,7 @@ export const HOST_KEYS: SectionSchema<Omit<HostConfig, 'name'>> = {
   },
   mode: {
     key: 'mode',
-    kind: oneOf(['master', 'slave']),
+    kind: oneOf(['master', 'slave'], 'slave'),
     required: [A, M],
     description: 'master (may hold the writer) or slave.',
   },

@@ -108,7 +108,7 @@ function checkHosts(
     if (peer === undefined) error('host', h.name, 'peer', `unknown host '${h.peer}'; expected ${expectHost}`);
     else if (peer.name === h.name)
       error('host', h.name, 'peer', 'a master cannot be its own peer; expected the other master');
-    else if (peer.mode !== 'master')
+    else if (pos.has('host', peer.name, 'mode') && peer.mode !== 'master')
       error('host', h.name, 'peer', `host '${peer.name}' is mode ${peer.mode}; expected the other master`);
     else if (peer.peer !== undefined && peer.peer !== h.name)
       warn('host', h.name, 'peer', `'${peer.name}' names '${peer.peer}' as its peer, not '${h.name}'`);

@@ -25,11 +25,11 @@ export function parseYaml(source: string, file: string, tree: RawTree, issues: I
   } catch (e) {
     const line = e instanceof YAMLException && e.mark !== undefined ? e.mark.line + 1 : 1;
     const reason = e instanceof YAMLException ? e.reason : e instanceof ComposeError ? e.message : String(e);
-    issues.error(e instanceof ComposeError ? e.pos : { file, line }, undefined, `invalid YAML: ${reason}`);
+    issues.fatal(e instanceof ComposeError ? e.pos : { file, line }, undefined, `invalid YAML: ${reason}`);
     return;
   }
   if (root?.t !== 'map') {
-    issues.error(posAt(root?.at ?? 0), undefined, 'expected a mapping of configuration keys at the top level');
+    issues.fatal(posAt(root?.at ?? 0), undefined, 'expected a mapping of configuration keys at the top level');
     return;
   }
   for (const { key, at, value } of root.entries) {
@@ -140,7 +140,7 @@ function compose(source: string, events: readonly Event[], posAt: (o: number) =>
   const anchors = new Map<string, YNode>();
   let i = 0;
   const anchorName = (start: number, end: number): string | undefined =>
-    start < 0 ? undefined : source.slice(start + 1, end);
+    start < 0 ? undefined : source.slice(start, end);
   const node = (): YNode => {
     const e = events[i++];
     if (e === undefined) throw new ComposeError('unexpected end of document', posAt(source.length));
@@ -151,7 +151,7 @@ function compose(source: string, events: readonly Event[], posAt: (o: number) =>
       n = { t: 'scalar', at: Math.max(e.valueStart, 0), text: isNull ? null : text };
       remember(anchorName(e.anchorStart, e.anchorEnd), n);
     } else if (e.type === EVENT_ID.ALIAS) {
-      const name = source.slice(e.anchorStart + 1, e.anchorEnd);
+      const name = source.slice(e.anchorStart, e.anchorEnd);
       const target = anchors.get(name);
       if (target === undefined) throw new ComposeError(`unknown alias *${name}`, posAt(e.anchorStart));
       return target;
