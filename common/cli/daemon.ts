@@ -201,5 +201,6 @@ export function helpText(spec: DaemonSpec): string {
 
 function firstSentence(message: string): string {
   const m = /^(.*?[^.])\.(\s|$)/.exec(message);
-  return (m?.[1] ?? message).replace(/^Unknown option/, 'unknown option');
+  const sentence = m?.[1] ?? message;
+  return sentence.charAt(0).toLowerCase() + sentence.slice(1);
 }

@@ -32,7 +32,7 @@ export function describeSchema(): string {
       const by = required === '' && cond !== '' ? `all${cond}` : `${required || '–'}${cond}`;
       const key = `\`${def.key}\`${def.extension === true ? ' (ng)' : ''}`;
       out.push(
-        `| ${key} | ${def.kind.expected} | ${showDefault(def.default)} | ${by} | ${def.description.replace(/\|/g, '\\|')} |`,
+        `| ${key} | ${def.kind.expected} | ${showDefault(def.default)} | ${by} | ${def.description.replace(/\|/g, '\\|').replace(/</g, '&lt;')} |`,
       );
     }
     const ignored = IGNORED_KEYS[type];

@@ -8,6 +8,14 @@ import { MmmError } from '../../../../common/errors/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/configs/', import.meta.url));
 
+/** Environment the two-masters-two-slaves fixture's env: secrets read. */
+export const TWO_BY_TWO_ENV = {
+  MMM_REPL_PASSWORD: 'r',
+  MMM_AGENT_PASSWORD: 'a',
+  MMM_MONITOR_PASSWORD: 'm',
+  MMM_TOKEN: 'tok-0123456789abcdef',
+};
+
 const dirs: string[] = [];
 
 /** A fresh directory with these files (mode 600 unless given), removed by cleanupTempDirs(). */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, loadConfig } from '../../../../common/config/index.js';
-import { FIXTURES, cleanupTempDirs, copyFixture } from './fixture.js';
+import { FIXTURES, cleanupTempDirs, copyFixture, TWO_BY_TWO_ENV } from './fixture.js';
 
 afterEach(cleanupTempDirs);
 
@@ -108,16 +108,9 @@ describe('the shipped MMM sample', () => {
 });
 
 describe('2 masters + 2 slaves with <host default>, includes and tuned checks', () => {
-  const env = {
-    MMM_REPL_PASSWORD: 'r',
-    MMM_AGENT_PASSWORD: 'a',
-    MMM_MONITOR_PASSWORD: 'm',
-    MMM_TOKEN: 'tok-0123456789abcdef',
-  };
-
   it('merges four files for the monitor', () => {
     const dir = copyFixture('two-masters-two-slaves');
-    const c = loadConfig({ program: 'MONITOR', path: join(dir, 'mmm_mon.conf'), env });
+    const c = loadConfig({ program: 'MONITOR', path: join(dir, 'mmm_mon.conf'), env: TWO_BY_TWO_ENV });
     expect(c.source.files).toEqual(['mmm_mon.conf', 'mmm_common.conf', 'mmm_hosts.conf'].map((f) => join(dir, f)));
     expect(c.hosts.map((h) => `${h.name}:${h.mode}:${String(h.mysqlPort)}`)).toEqual([
       'db1:master:3306',
@@ -142,7 +135,7 @@ describe('2 masters + 2 slaves with <host default>, includes and tuned checks', 
     const c = loadConfig({
       program: 'AGENT',
       path: join(copyFixture('two-masters-two-slaves'), 'mmm_agent.conf'),
-      env,
+      env: TWO_BY_TWO_ENV,
     });
     expect(c.this).toBe('db3');
     expect(c.hosts.find((h) => h.name === 'db3')?.statePath).toBe('/var/lib/mysql-mmm/mmm_agentd.state');
