@@ -87,13 +87,10 @@ export function parseMmm(source: string, file: string, tree: RawTree, issues: Is
     const key = m?.[1] ?? '';
     const value = (m?.[2] ?? '').trimEnd();
     if (current !== undefined && !('section' in current)) continue;
-    if (key === 'include') {
-      parseInclude(value, pos, current, issues, include);
-      continue;
-    }
     const section = current?.section ?? tree.global;
     if (stripped) warnStripped(issues, pos, keyLabel('mmm', section.type, section.name, key));
-    acceptKey('mmm', section, key, { text: value }, pos, issues);
+    if (key === 'include') parseInclude(value, pos, current, issues, include);
+    else acceptKey('mmm', section, key, { text: value }, pos, issues);
   }
 
   if (current !== undefined) {

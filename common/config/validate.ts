@@ -126,7 +126,7 @@ function checkRoles(b: BuiltSections, error: Report, warn: Report, expectHost: s
     const seen = new Set<string>();
     for (const h of r.hosts) {
       if (!b.hosts.some((x) => x.name === h)) fail('hosts', `unknown host '${h}'; expected ${expectHost}`);
-      else if (seen.has(h)) fail('hosts', `host '${h}' is listed twice`);
+      else if (seen.has(h)) fail('hosts', `host '${h}' is listed twice; expected each host once`);
       seen.add(h);
     }
     if (pos.has('role', r.name, 'hosts') && r.hosts.length === 0)

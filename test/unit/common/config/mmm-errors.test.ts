@@ -237,7 +237,7 @@ describe('references and topology', () => {
     const t = baseWith('hosts db1, db2, db3', 'hosts db1, db4, db3, db1');
     expect(errs(t)).toEqual([
       at(t, 'hosts db1, db4', "<role reader> hosts: unknown host 'db4'; expected one of db1, db2, db3"),
-      at(t, 'hosts db1, db4', "<role reader> hosts: host 'db1' is listed twice"),
+      at(t, 'hosts db1, db4', "<role reader> hosts: host 'db1' is listed twice; expected each host once"),
     ]);
   });
 

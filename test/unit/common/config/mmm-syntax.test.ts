@@ -136,11 +136,12 @@ describe('include, @cluster and the search path', () => {
     '<monitor>\n  ip 127.0.0.1\n  status_path /var/lib/mmm.status\n  ping_ips 198.19.0.1\n</monitor>\n';
 
   it('resolves an include next to the including file first, appending .conf', () => {
-    const here = tempDir({ 'mmm_mon.conf': `include mmm_common\n${monitorPart}`, 'mmm_common.conf': common });
+    const here = tempDir({ 'mmm_mon.conf': `include mmm_common  # shared\n${monitorPart}`, 'mmm_common.conf': common });
     const etc = tempDir({ 'mmm_common.conf': common.replace('198.19.0.11', '198.19.0.21') });
     const c = loadConfig({ program: 'MONITOR', path: join(here, 'mmm_mon.conf'), searchPath: [etc] });
     expect(c.hosts[0]?.ip).toBe('198.19.0.11');
     expect(c.source.files).toEqual([join(here, 'mmm_mon.conf'), join(here, 'mmm_common.conf')]);
+    expect(c.warnings.map((w) => `${String(w.line)} ${String(w.key)}`)).toEqual(['1 include']);
   });
 
   it('falls back to the search path for an include', () => {
