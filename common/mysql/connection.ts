@@ -16,7 +16,7 @@ import type { Connection as PromiseConnection } from 'mysql2/promise';
 import { Secret } from '../config/secret.js';
 import { MmmError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
-import { SAFE_ESCAPING_SETUP, type Query, type Row, type Statement } from './statement.js';
+import { SAFE_ESCAPING_SETUP, statementSecrets, type Query, type Row, type Statement } from './statement.js';
 
 export interface MysqlEndpoint {
   readonly host: string;
@@ -191,7 +191,7 @@ class Session implements MysqlSession {
     if (this.#closedReason !== undefined) {
       throw new MmmError('MMM_MYSQL_UNREACHABLE', `MySQL ${this.label}: session is closed (${this.#closedReason})`);
     }
-    const secrets = [...this.#secrets, ...stmt.params.filter((p): p is Secret => p instanceof Secret)];
+    const secrets = [...this.#secrets, ...statementSecrets(stmt)];
     const values = stmt.params.map((p) => (p instanceof Secret ? p.reveal() : p));
     let guard: NodeJS.Timeout | undefined;
     const guarded = new Promise<never>((_, reject) => {
