@@ -16,6 +16,8 @@ export interface ParseEnv {
   readSecretFile(path: string, pos: Pos, key: string): string;
   /** Called for a password/token written in clear in a config file. */
   literalSecret(pos: Pos, key: string): void;
+  /** Check env:/file: references for form only and give empty secrets (the converter copies references). */
+  readonly referencesUnresolved?: boolean;
 }
 
 export type Parsed<V> = { readonly ok: true; readonly value: V } | { readonly ok: false; readonly problem: string };
@@ -201,6 +203,7 @@ export function secret(): Kind<Secret> {
       if (t.startsWith('env:')) {
         const name = t.slice(4);
         if (!/^[A-Za-z_]\w*$/.test(name)) return bad(`invalid environment variable name ${quote(name)}`);
+        if (env.referencesUnresolved === true) return ok(new Secret(''));
         const value = env.env[name];
         return value === undefined ? bad(`environment variable ${name} is not set`) : ok(new Secret(value));
       }
@@ -216,6 +219,7 @@ export function secret(): Kind<Secret> {
 
 export function readSecret(path: string, env: ParseEnv, pos: Pos, key: string): Parsed<Secret> {
   if (!isAbsolute(path)) return bad(`secret file ${quote(path)} is not absolute`);
+  if (env.referencesUnresolved === true) return ok(new Secret(''));
   try {
     return ok(new Secret(env.readSecretFile(path, pos, key).replace(/\r?\n$/, '')));
   } catch (e) {

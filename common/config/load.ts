@@ -96,14 +96,18 @@ export function compile(loaded: LoadedTree, opts: LoadOptions): Config {
   return deepFreeze(config);
 }
 
-/** Everything but the throw: typed sections plus all errors and warnings in loaded.issues. */
-export function buildAndValidate(loaded: LoadedTree, opts: LoadOptions): BuiltSections {
+/**
+ * Everything but the throw: typed sections plus all errors and warnings in loaded.issues. With
+ * resolveSecrets false, env:/file: references are checked for form only (the converter copies them as written).
+ */
+export function buildAndValidate(loaded: LoadedTree, opts: LoadOptions, resolveSecrets = true): BuiltSections {
   const { tree, modes, issues } = loaded;
   if (issues.isFatal) issues.throwIfErrors(tree.files);
   const fs = opts.fs ?? nodeFs;
   const literals = new Map<string, { pos: Pos; key: string }>();
   const env: ParseEnv = {
     env: opts.env ?? process.env,
+    referencesUnresolved: !resolveSecrets,
     literalSecret: (pos, key) => {
       if (!literals.has(pos.file)) literals.set(pos.file, { pos, key });
     },

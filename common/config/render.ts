@@ -62,7 +62,7 @@ export function convertMmmToYaml(opts: LoadOptions): string {
   if (tree.format !== 'mmm') {
     throw new MmmError('MMM_USAGE', `${tree.global.pos.file} is YAML already; --convert-config reads MMM .conf files`);
   }
-  buildAndValidate(loaded, opts);
+  buildAndValidate(loaded, opts, false);
   issues.throwIfErrors(tree.files);
 
   let clearSecrets = 0;

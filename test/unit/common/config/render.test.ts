@@ -99,6 +99,7 @@ describe('convertMmmToYaml', () => {
     expect(yaml).toContain('  db4:\n    ip: 198.19.1.14\n    mode: slave\n    mysql_port: 3307\n');
     expect(yaml).toContain('  rep_backlog:\n    max_backlog: 30\n');
     expect(yaml).not.toContain('FILL IN');
+    expect(convertMmmToYaml({ program: 'MONITOR', path: join(dir, 'mmm_mon.conf'), env: {} })).toBe(yaml);
     writeFile(join(dir, 'converted.yaml'), yaml);
     const fromYaml = loadConfig({ program: 'MONITOR', path: join(dir, 'converted.yaml'), env: TWO_BY_TWO_ENV });
     const fromMmm = loadConfig({ program: 'MONITOR', path: join(dir, 'mmm_mon.conf'), env: TWO_BY_TWO_ENV });
