@@ -67,29 +67,46 @@ function assertIpv4(peer: string): void {
   }
 }
 
+/** Declares the table idempotently: re-declaring would append the rules again, so the chains are flushed. */
+function declareTable(): string {
+  return [
+    `table ip ${TABLE} {`,
+    '  set blocked { type ipv4_addr; flags interval; }',
+    '  chain input { type filter hook input priority -10; policy accept; }',
+    '  chain output { type filter hook output priority -10; policy accept; }',
+    '}',
+    `flush chain ip ${TABLE} input`,
+    `flush chain ip ${TABLE} output`,
+    `add rule ip ${TABLE} input iifname "eth0" ip saddr @blocked drop`,
+    `add rule ip ${TABLE} output oifname "eth0" ip daddr @blocked drop`,
+  ].join('\n');
+}
+
 export async function dropTraffic(h: FaultHost, peer?: string): Promise<void> {
   if (peer !== undefined) assertIpv4(peer);
-  await nft(
-    h,
-    [
-      `table ip ${TABLE} {`,
-      '  set blocked { type ipv4_addr; flags interval; }',
-      '  chain input { type filter hook input priority -10; policy accept; iifname "eth0" ip saddr @blocked drop; }',
-      '  chain output { type filter hook output priority -10; policy accept; oifname "eth0" ip daddr @blocked drop; }',
-      '}',
-      `add element ip ${TABLE} blocked { ${peer ?? ALL} }`,
-    ].join('\n'),
-  );
+  await nft(h, `${declareTable()}\nadd element ip ${TABLE} blocked { ${peer ?? ALL} }\n`);
+}
+
+async function blockedPeers(h: FaultHost): Promise<string[]> {
+  const listed = await run(['ip', 'netns', 'exec', h.ns, 'nft', 'list', 'set', 'ip', TABLE, 'blocked']).catch(() => ({
+    stdout: '',
+  }));
+  const elements = /elements = \{([^}]*)\}/.exec(listed.stdout)?.[1] ?? '';
+  return elements
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
 }
 
 export async function undropTraffic(h: FaultHost, peer?: string): Promise<void> {
-  if (peer !== undefined) assertIpv4(peer);
-  const script =
-    peer === undefined
-      ? `table ip ${TABLE}\ndelete table ip ${TABLE}` // declaring first makes the delete succeed if absent
-      : `table ip ${TABLE} { set blocked { type ipv4_addr; flags interval; } }\n` +
-        `delete element ip ${TABLE} blocked { ${peer} }`;
-  await nft(h, script);
+  if (peer === undefined) {
+    // Declaring the table first makes the delete succeed when nothing was dropped.
+    await nft(h, `table ip ${TABLE}\ndelete table ip ${TABLE}\n`);
+    return;
+  }
+  assertIpv4(peer);
+  if (!(await blockedPeers(h)).includes(peer)) return;
+  await nft(h, `delete element ip ${TABLE} blocked { ${peer} }\n`);
 }
 
 export async function restartDb(h: FaultHost): Promise<number> {

@@ -39,19 +39,20 @@ export function inHost(h: Pick<HostPlace, 'name' | 'ns'>, argv: readonly string[
 /**
  * Spawns argv inside the host, detached (own session, not tied to the caller's terminal or lifetime), with
  * stdout and stderr appended to `logFile`. Every wrapper execs, so the returned child's PID is argv's PID.
+ * Unless `keepRef`, the child does not keep the caller's event loop alive (servers outlive a CLI run).
  */
 export function spawnInHost(
   h: Pick<HostPlace, 'name' | 'ns'>,
   argv: readonly string[],
   logFile: string,
-  env?: NodeJS.ProcessEnv,
+  opts: { env?: NodeJS.ProcessEnv; keepRef?: boolean } = {},
 ): ReturnType<typeof spawn> {
   const fd = openSync(logFile, 'a');
   try {
     const [cmd, ...args] = inHost(h, argv);
-    const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', fd, fd], env: env ?? process.env });
+    const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', fd, fd], env: opts.env ?? process.env });
     child.on('error', () => undefined); // reported through the exit/readiness checks
-    child.unref();
+    if (opts.keepRef !== true) child.unref();
     return child;
   } finally {
     closeSync(fd);

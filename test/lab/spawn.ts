@@ -36,7 +36,8 @@ export function spawnProcess(
   const program = (argv[0] ?? 'process').split('/').pop() ?? 'process';
   const logFile = opts.logFile ?? `${h.dir}/${program}-${++counter}.log`;
   const env = opts.env === undefined ? process.env : { ...process.env, ...opts.env };
-  const child = spawnInHost(h, argv, logFile, env);
+  // Kept referenced: a test awaiting `exited` must not see its process end first.
+  const child = spawnInHost(h, argv, logFile, { env, keepRef: true });
   const pid = child.pid;
   if (pid === undefined) throw new MmmError('MMM_EXEC_FAILED', `${h.name}: could not spawn ${argv.join(' ')}`);
   const exited = new Promise<ProcessExit>((resolve) => {
