@@ -6,7 +6,7 @@ export type { Row } from './db.js';
 export type { DownReport } from './teardown.js';
 export type { HostStatus } from './status.js';
 export { formatStatus } from './status.js';
-export type { ReplicaStatus, ThreadState } from './replication.js';
+export { parseSlaveStatus, type ReplicaStatus, type ThreadState } from './replication.js';
 export type { LabProcess, ProcessExit, SpawnOptions } from './spawn.js';
 export type { RunOptions, RunResult } from './proc.js';
 export { LAB_GRANTS, LAB_USERS, type Credentials, type LabUser } from './users.js';

@@ -24,10 +24,10 @@ import { assertRoot, ensurePackages, type Progress } from './install.js';
 import { acquireLabLock, releaseLabLock } from './lock.js';
 import { cnfPath, renderHostCnf, socketPath, type CnfValue } from './mycnf.js';
 import { createNetwork } from './net.js';
-import { run, type RunOptions, type RunResult } from './proc.js';
+import { run, waitFor, type RunOptions, type RunResult } from './proc.js';
 import { sourceOf, startReplica, waitReplicating } from './replication.js';
 import { inHost, mariadbdPid, startServer, type HostPlace } from './server.js';
-import { readStatus, type HostStatus } from './status.js';
+import { formatStatus, readStatus, type HostStatus } from './status.js';
 import { spawnProcess, type LabProcess, type SpawnOptions } from './spawn.js';
 import { findLeftovers, teardownLab, type DownReport } from './teardown.js';
 import { ensureTemplate } from './template.js';
@@ -275,7 +275,7 @@ export class Lab {
   }
 
   /** Runs one statement on a host; as root over the socket by default, or over TCP as a lab user. */
-  sql(host: string, sql: string, opts: SqlOptions = {}): Promise<Row[]> {
+  async sql(host: string, sql: string, opts: SqlOptions = {}): Promise<Row[]> {
     const h = this.host(host);
     const user = opts.user ?? 'root';
     const target: Target = user === 'root' ? this.rootTarget(h) : { kind: 'tcp', ip: h.ip, user };
@@ -283,7 +283,7 @@ export class Lab {
   }
 
   /** Runs argv inside the host (its namespace and hostname) and returns its output; throws on non-zero exit. */
-  exec(host: string, argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  async exec(host: string, argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const h = this.host(host);
     return run(inHost(h, argv), opts);
   }
@@ -294,13 +294,41 @@ export class Lab {
   }
 
   /** PID of the host's mariadbd, or undefined when it is not running. */
-  mysqldPid(host: string): Promise<number | undefined> {
+  async mysqldPid(host: string): Promise<number | undefined> {
     return mariadbdPid(this.host(host));
   }
 
   /** Per host: reachability, read_only, GTID positions, replication source, thread states and lag. */
   status(): Promise<HostStatus[]> {
     return Promise.all(this.hosts.map((h) => readStatus(h)));
+  }
+
+  /**
+   * Waits until every host answers and every configured replica runs both threads (or `timeoutMs`, default
+   * 15 s, passes: then MMM_REPLICATION_BROKEN with the status of every host).
+   */
+  async waitHealthy(opts: { hosts?: readonly string[]; timeoutMs?: number } = {}): Promise<HostStatus[]> {
+    const names = new Set(opts.hosts ?? this.hosts.map((h) => h.name));
+    const timeoutMs = opts.timeoutMs ?? 15_000;
+    let last: HostStatus[] = [];
+    const healthy = (s: HostStatus): boolean =>
+      s.reachable &&
+      (s.replication === null || (s.replication?.ioRunning === 'Yes' && s.replication.sqlRunning === 'Yes'));
+    try {
+      return await waitFor(
+        `lab ${this.id} healthy`,
+        async () => {
+          last = (await this.status()).filter((s) => names.has(s.host));
+          return last.every(healthy) ? last : undefined;
+        },
+        { timeoutMs, intervalMs: 50 },
+      );
+    } catch {
+      throw new MmmError(
+        'MMM_REPLICATION_BROKEN',
+        `lab ${this.id} not healthy after ${timeoutMs} ms:\n${last.map(formatStatus).join('\n')}`,
+      );
+    }
   }
 
   /**
@@ -334,34 +362,34 @@ export class Lab {
   // Faults. Each returns once the fault is in place.
 
   /** SIGKILL the host's mariadbd; returns its (now dead) PID. */
-  kill(host: string): Promise<number> {
+  async kill(host: string): Promise<number> {
     return faults.killDb(this.host(host));
   }
   /** SIGSTOP the host's mariadbd (a hang: TCP still accepts, nothing answers). */
-  stop(host: string): Promise<number> {
+  async stop(host: string): Promise<number> {
     return faults.freezeDb(this.host(host));
   }
   /** SIGCONT after stop. */
-  cont(host: string): Promise<number> {
+  async cont(host: string): Promise<number> {
     return faults.thawDb(this.host(host));
   }
   /** Cuts the host off the bridge (its veth down); the host keeps its addresses. */
-  isolate(host: string): Promise<void> {
+  async isolate(host: string): Promise<void> {
     return faults.linkDown(this.host(host));
   }
-  heal(host: string): Promise<void> {
+  async heal(host: string): Promise<void> {
     return faults.linkUp(this.host(host));
   }
   /** Drops all IPv4 traffic on the host's eth0 (nftables in its namespace), or only from/to `peer`. */
-  drop(host: string, opts: { peer?: string } = {}): Promise<void> {
+  async drop(host: string, opts: { peer?: string } = {}): Promise<void> {
     return faults.dropTraffic(this.host(host), opts.peer);
   }
   /** Removes the drop for `peer`, or every drop of the host when no peer is given. */
-  undrop(host: string, opts: { peer?: string } = {}): Promise<void> {
+  async undrop(host: string, opts: { peer?: string } = {}): Promise<void> {
     return faults.undropTraffic(this.host(host), opts.peer);
   }
   /** Starts the host's mariadbd again (stopping it first if it runs) and waits until it answers. */
-  restartDb(host: string): Promise<number> {
+  async restartDb(host: string): Promise<number> {
     return faults.restartDb(this.host(host));
   }
 }
