@@ -1,5 +1,6 @@
 // Names and addresses of a lab. Every helper, test and benchmark derives them from here, so that parallel
 // labs never clash: lab K owns 198.18.K.0/24, the names mmm<K>*, and the state directory /tmp/mmm-lab/<K>/.
+import { statfsSync } from 'node:fs';
 import { MmmError } from '../../common/errors/index.js';
 
 /** Root of all lab state: templates, per-lab directories and lock files. Short on purpose (socket paths ≤ 108 bytes). */
@@ -56,6 +57,30 @@ export const labDir = (id: number): string => `${LAB_ROOT}/${id}`;
 export const hostDir = (id: number, n: number): string => `${labDir(id)}/db${n}`;
 export const lockPath = (id: number): string => `${LAB_ROOT}/${id}.lock`;
 export const hostName = (n: number): HostName => `db${n}`;
+
+const TMPFS_MAGIC = 0x01021994;
+let dataRootCache: string | undefined;
+
+/**
+ * Where datadirs live: /dev/shm/mmm-lab when /dev/shm is a tmpfs (copying the template there is several
+ * times faster than onto a busy disk, and lab data is throw-away), else the lab's state directory tree.
+ */
+export function dataRoot(): string {
+  if (dataRootCache === undefined) {
+    let tmpfs = false;
+    try {
+      tmpfs = statfsSync('/dev/shm').type === TMPFS_MAGIC;
+    } catch {
+      // no /dev/shm
+    }
+    dataRootCache = tmpfs ? '/dev/shm/mmm-lab' : `${LAB_ROOT}/data`;
+  }
+  return dataRootCache;
+}
+
+export const labDataDir = (id: number): string => `${dataRoot()}/${id}`;
+/** Datadir of dbN (outside the state directory, see dataRoot). */
+export const dataDir = (id: number, n: number): string => `${labDataDir(id)}/db${n}`;
 
 /** 'db3' → 3; throws a usage error naming the lab's valid hosts otherwise. */
 export function hostIndex(name: string, hosts: number): number {

@@ -7,10 +7,12 @@ import {
   MAX_HOSTS,
   assertLabId,
   bridgeIp,
+  dataDir,
   hostDir,
   hostIndex,
   hostIp,
   hostName,
+  labDataDir,
   labDir,
   labVip,
   nsName,
@@ -40,7 +42,10 @@ export interface LabOptions {
   readonly hosts?: number;
   /** db1 and db2 replicate from each other (default true); otherwise every host replicates from db1. */
   readonly masterMaster?: boolean;
-  /** MariaDB built-in semi-synchronous replication on every host. Default false. */
+  /**
+   * MariaDB built-in semi-synchronous replication: replica side on every host, master side on the hosts
+   * that have replicas (db1, and db2 in master-master). Default false.
+   */
   readonly semiSync?: boolean;
   /** rpl_semi_sync_master_timeout in ms when semiSync is on. Default 1000. */
   readonly semiSyncTimeoutMs?: number;
@@ -115,6 +120,7 @@ function describeHosts(o: ResolvedLabOptions): LabHost[] {
       ns: nsName(o.id, n),
       veth: vethName(o.id, n),
       dir,
+      data: dataDir(o.id, n),
       cnf: cnfPath(dir),
       socket: socketPath(dir),
       serverId: n,
@@ -198,12 +204,12 @@ export class Lab {
     const o = this.options;
     const started = Date.now();
     const [template] = await Promise.all([ensureTemplate(progress), this.cleanIfPresent(progress)]);
-    await mkdir(labDir(o.id), { recursive: true });
+    await Promise.all([mkdir(labDir(o.id), { recursive: true }), mkdir(labDataDir(o.id), { recursive: true })]);
     await Promise.all([
       createNetwork(o.id, o.hosts),
       ...this.hosts.map(async (h) => {
         await mkdir(h.dir);
-        await Promise.all([copyDir(template, `${h.dir}/data`), writeFile(h.cnf, this.cnfOf(h))]);
+        await Promise.all([copyDir(template, h.data), writeFile(h.cnf, this.cnfOf(h))]);
       }),
     ]);
     progress(`lab ${o.id}: network and ${o.hosts} datadirs ready (${Date.now() - started} ms)`);
@@ -240,11 +246,13 @@ export class Lab {
     const o = this.options;
     return renderHostCnf({
       dir: h.dir,
+      data: h.data,
       serverId: h.serverId,
       reportHost: h.ip,
       autoIncrementOffset: h.n % 2 === 1 ? 1 : 2,
       slaveNetTimeout: o.slaveNetTimeout,
       semiSyncTimeoutMs: o.semiSync ? o.semiSyncTimeoutMs : undefined,
+      semiSyncMaster: this.hosts.some((r) => r.initialSource === h.n),
       gtidStrictMode: o.gtidStrictMode,
       extra: o.mysqld,
     });

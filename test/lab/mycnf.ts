@@ -33,12 +33,18 @@ const SMALL_FOOTPRINT: Readonly<Record<string, CnfValue>> = {
 
 export interface HostCnf {
   readonly dir: string;
+  readonly data: string;
   readonly serverId: number;
   readonly reportHost: string;
   readonly autoIncrementOffset: number;
   readonly slaveNetTimeout: number;
   /** Semi-synchronous replication (MariaDB built-in): master side timeout in ms, or undefined for off. */
   readonly semiSyncTimeoutMs: number | undefined;
+  /**
+   * Whether the master side is on. Only for hosts with replicas: a leaf with it on would make its own
+   * replication applier wait for an acknowledgement nobody sends (rpl_semi_sync_master_timeout, then off).
+   */
+  readonly semiSyncMaster: boolean;
   readonly gtidStrictMode: boolean;
   readonly extra: Readonly<Record<string, CnfValue>>;
 }
@@ -59,14 +65,14 @@ export function renderHostCnf(h: HostCnf): string {
     h.semiSyncTimeoutMs === undefined
       ? {}
       : {
-          'rpl-semi-sync-master-enabled': 'ON',
+          'rpl-semi-sync-master-enabled': h.semiSyncMaster,
           'rpl-semi-sync-slave-enabled': 'ON',
           'rpl-semi-sync-master-timeout': h.semiSyncTimeoutMs,
         };
   const server: Record<string, CnfValue> = {
     // `user=root` is required: mariadbd refuses to run as root otherwise.
     user: 'root',
-    datadir: `${h.dir}/data`,
+    datadir: h.data,
     socket: socketPath(h.dir),
     'pid-file': `${h.dir}/mysqld.pid`,
     'log-error': `${h.dir}/error.log`,

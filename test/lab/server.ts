@@ -14,6 +14,8 @@ export interface HostPlace {
   readonly name: string;
   readonly ns: string;
   readonly dir: string;
+  /** The server's datadir. */
+  readonly data: string;
   readonly cnf: string;
   readonly socket: string;
 }

@@ -1,8 +1,8 @@
 // Tearing a lab down, whatever state it is in (healthy, half-built, after faults): SIGKILL every process in
 // its namespaces (and any mariadbd running from its state directory) by PID, delete veths, namespaces and
-// the bridge, remove the state directory, then look again and report whatever is left.
+// the bridge, remove the state and data directories, then look again and report whatever is left.
 import { rm, stat } from 'node:fs/promises';
-import { labDir } from './addr.js';
+import { labDataDir, labDir } from './addr.js';
 import { destroyNetwork, labLinks, labNamespaces, namespaceInodes } from './net.js';
 import { allPids, cmdline, isAlive, pidsInNetns, signal, waitDead } from './proc.js';
 
@@ -43,7 +43,9 @@ export async function findLeftovers(id: number): Promise<string[]> {
   for (const ns of await labNamespaces(id)) out.push(`namespace ${ns}`);
   for (const link of await labLinks(id)) out.push(`link ${link}`);
   for (const pid of await labPids(id)) out.push(`process ${pid}: ${(await cmdline(pid)).slice(0, 120)}`);
-  if (await stat(labDir(id)).catch(() => undefined)) out.push(`directory ${labDir(id)}`);
+  for (const dir of [labDir(id), labDataDir(id)]) {
+    if (await stat(dir).catch(() => undefined)) out.push(`directory ${dir}`);
+  }
   return out;
 }
 
@@ -55,7 +57,9 @@ export async function teardownLab(id: number): Promise<DownReport> {
   // Zombies are fine (dead, and PID 1 reaps them late); a process in D state may take a moment.
   await waitDead(killed, 3_000);
   await destroyNetwork(id);
-  await rm(labDir(id), { recursive: true, force: true, maxRetries: 3 });
+  await Promise.all(
+    [labDir(id), labDataDir(id)].map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 3 })),
+  );
   const leftovers = await findLeftovers(id);
   return { id, killed, leftovers, ms: Date.now() - started };
 }
