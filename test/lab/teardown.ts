@@ -56,10 +56,11 @@ export async function teardownLab(id: number): Promise<DownReport> {
   for (const pid of killed) signal(pid, 'SIGKILL');
   // Zombies are fine (dead, and PID 1 reaps them late); a process in D state may take a moment.
   await waitDead(killed, 3_000);
-  await destroyNetwork(id);
-  await Promise.all(
-    [labDir(id), labDataDir(id)].map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 3 })),
-  );
+  // Nothing of the lab runs any more: the network and the directories can go at the same time.
+  await Promise.all([
+    destroyNetwork(id),
+    ...[labDir(id), labDataDir(id)].map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 3 })),
+  ]);
   const leftovers = await findLeftovers(id);
   return { id, killed, leftovers, ms: Date.now() - started };
 }
