@@ -253,9 +253,13 @@ export class CheckScheduler {
     if (this.#stopped) return;
     s.timer = setTimeout(() => {
       const began = performance.now();
-      void this.#run(s, undefined).then(() => {
-        const periodMs = s.cfg.checkPeriod * 1000;
-        this.#schedule(s, Math.max(0, periodMs - (performance.now() - began)));
+      const next = (): void => {
+        this.#schedule(s, Math.max(0, s.cfg.checkPeriod * 1000 - (performance.now() - began)));
+      };
+      this.#run(s, undefined).then(next, (e: unknown) => {
+        // A bug, not a check result: keep checking rather than stop watching this host.
+        this.#log.error({ host: s.host, check: s.check, error: describeError(e) }, 'check run failed');
+        next();
       });
     }, delayMs);
   }
