@@ -30,6 +30,10 @@ const pureFiles = [
   'common/mysql/flavor.ts',
   'common/mysql/rows.ts',
   'common/mysql/statement.ts',
+  'monitor/checks/debounce.ts',
+  'monitor/checks/messages.ts',
+  'monitor/checks/metrics.ts',
+  'monitor/checks/observation.ts',
 ];
 
 export default tseslint.config(

@@ -60,6 +60,11 @@ export interface MysqlSession extends Queryable {
 
 export interface SessionOptions {
   readonly logger?: Logger;
+  /**
+   * Called once, at once, when a failure ends the session: the link dropped (also while idle, e.g. the
+   * server process died), a query timed out, or a fatal error. Not called for close() or destroy().
+   */
+  readonly onLost?: (error: MmmError) => void;
 }
 
 /** Extra time the guard timers allow beyond mysql2's own timeouts before they step in. */
@@ -119,7 +124,7 @@ export async function openSession(
     });
     core.once('connect', () => {
       clearTimeout(guard);
-      session = new Session(core, label, timeouts, secrets, log);
+      session = new Session(core, label, timeouts, secrets, log, opts.onLost);
       log.debug({ threadId: core.threadId }, 'mysql session open');
       resolve(session);
     });
@@ -143,6 +148,7 @@ class Session implements MysqlSession {
   readonly #timeouts: ConnectionTimeouts;
   readonly #secrets: readonly Secret[];
   readonly #log: Logger;
+  readonly #onLost: ((error: MmmError) => void) | undefined;
   #closedReason: string | undefined;
   #escapingSafe = false;
 
@@ -152,8 +158,10 @@ class Session implements MysqlSession {
     timeouts: ConnectionTimeouts,
     secrets: readonly Secret[],
     log: Logger,
+    onLost?: (error: MmmError) => void,
   ) {
     this.#core = core;
+    this.#onLost = onLost;
     this.#pc = core.promise();
     this.label = label;
     this.threadId = core.threadId;
@@ -170,7 +178,7 @@ class Session implements MysqlSession {
     if (this.closed) return;
     const err = mapMysqlError(e, { label: this.label, phase: 'query', timeoutMs: 0, secrets: this.#secrets });
     this.#log.debug({ code: err.code, error: err.message }, 'mysql session lost');
-    this.#shut(`link lost: ${err.message}`);
+    this.#shut(`link lost: ${err.message}`, err);
   }
 
   async run<T>(q: Query<T>, opts?: QueryOptions): Promise<T> {
@@ -206,7 +214,7 @@ class Session implements MysqlSession {
       const err = mapMysqlError(e, { label: this.label, phase: 'query', timeoutMs, secrets, sql: stmt.sql });
       if (err.code !== 'MMM_MYSQL_ERROR' || isFatal(e)) {
         this.#log.warn({ code: err.code, error: err.message }, 'mysql session destroyed');
-        this.#shut(err.code === 'MMM_TIMEOUT' ? 'destroyed after a query timeout' : err.message);
+        this.#shut(err.code === 'MMM_TIMEOUT' ? 'destroyed after a query timeout' : err.message, err);
       }
       throw err;
     } finally {
@@ -214,10 +222,11 @@ class Session implements MysqlSession {
     }
   }
 
-  #shut(reason: string): void {
+  #shut(reason: string, failure?: MmmError): void {
     if (this.#closedReason !== undefined) return;
     this.#closedReason = reason;
     hardDestroy(this.#core);
+    if (failure !== undefined) this.#onLost?.(failure);
   }
 
   destroy(): void {

@@ -1,0 +1,393 @@
+// Runs the four checks on every host and keeps their debounced status and the latest observations.
+//
+// Unlike MMM (one thread per check walking the hosts one after another, spec §3.1):
+//   * every host×check has its own timer, so all hosts are checked concurrently and a hung host only
+//     delays itself; the next run starts `check_period` after the previous one started (or at once when the
+//     previous one took longer), sub-second periods included; first runs are staggered over one period;
+//   * runs of the same host×check never overlap (single-flight: checkNow joins a run in progress);
+//   * every run is bounded by the check's timeout (connection.ts), and MySQL connections are reused;
+//   * a broken connection is reported at once (onConnectionLost) and triggers an immediate mysql re-check.
+// What MMM users see stays MMM's: initial checks stored without trap (§3.4), then the trap (§3.3,
+// debounce.ts) decides what reaches the stored status (§3.5).
+import {
+  CHECK_NAMES,
+  type CheckConfig,
+  type CheckName,
+  type Config,
+  type HostConfig,
+} from '../../common/config/types.js';
+import { describeError, MmmError } from '../../common/errors/index.js';
+import { silentLogger, type Logger } from '../../common/log/index.js';
+import { initialTrack, step, type CheckResultState, type CheckTrack } from './debounce.js';
+import { errorOccurred, TIMEOUT, type RawResult } from './messages.js';
+import { cloneMetrics, emptyMetrics, recordRun, type ChecksMetrics } from './metrics.js';
+import { applyPatch, emptyObservation, markConnectionLost, type HostObservation } from './observation.js';
+import { Pinger } from './ping.js';
+import { HostProbes, type HostProbesOptions, type ProbeOutcome, type ProbeSettings } from './probes.js';
+
+/** Runs the checks of one host (HostProbes; a fake in unit tests). */
+export interface HostProber {
+  /** One run; should not throw (a throw becomes "UNKNOWN: Error occurred: ..."). */
+  run(check: CheckName, settings: ProbeSettings): Promise<ProbeOutcome>;
+  close(): Promise<void>;
+}
+
+/** Makes the prober of a host; `onLost` must be called at once when a connection to the host breaks. */
+export type ProberFactory = (host: HostConfig, onLost: (check: CheckName, reason: string) => void) => HostProber;
+
+export interface CheckStatusView {
+  /** Debounced: what the state machine and `mmm_control checks` use. */
+  readonly result: CheckResultState;
+  /** Text of the last reported result (MMM's stored message). */
+  readonly message: string;
+  /** Epoch ms of the last flip of `result`, or of the initial check. */
+  readonly lastChange: number;
+  /** Epoch ms the latest run ended; undefined before the first run. */
+  readonly lastRunAt: number | undefined;
+  /** Duration of the latest run in ms. */
+  readonly latencyMs: number | undefined;
+  /** The latest run's own result, before debouncing. */
+  readonly lastRaw: RawResult | undefined;
+}
+
+export type ChangeListener = (
+  host: string,
+  check: CheckName,
+  status: CheckStatusView,
+  previous: CheckStatusView,
+) => void;
+export type ConnectionLostListener = (host: string, reason: string) => void;
+
+export interface CheckSchedulerOptions {
+  readonly config: Pick<Config, 'hosts' | 'checks'>;
+  readonly logger?: Logger;
+  /** The monitor's own network state (NetworkChecker.haveNet); default: always reachable. */
+  readonly haveNet?: () => boolean;
+  /** Ping method; default: detected on start (fping, ping, TCP). */
+  readonly pinger?: Pinger;
+  /** Replaces the real checks (unit tests of the scheduling). */
+  readonly probers?: ProberFactory;
+  /** Epoch ms; default: a monotonic clock anchored at the process start (no jumps with the wall clock). */
+  readonly now?: () => number;
+  /** Re-run the mysql check at once when a connection to a host breaks. Default true. */
+  readonly recheckOnConnectionLost?: boolean;
+}
+
+interface Slot {
+  readonly host: string;
+  readonly check: CheckName;
+  readonly cfg: CheckConfig;
+  /** Position among the hosts, for staggering the first runs. */
+  readonly index: number;
+  track: CheckTrack;
+  lastRunAt: number | undefined;
+  latencyMs: number | undefined;
+  lastRaw: RawResult | undefined;
+  timer: NodeJS.Timeout | undefined;
+  inflight: Promise<CheckStatusView> | undefined;
+  /** A runner that overran its bound and has not returned yet: the next run waits for it. */
+  overrun: Promise<void> | undefined;
+}
+
+const monotonicEpoch = (): number => Math.floor(performance.timeOrigin + performance.now());
+
+/**
+ * Belt and braces, like MMM's alarm(timeout+1): every runner is bounded by construction (connection.ts,
+ * ping.ts), but should one ever hang, its result is "ERROR: Timeout" after this much beyond the timeout.
+ * The slot stays busy until the runner really returns, so runs never overlap.
+ */
+export const RUN_SAFETY_MARGIN_MS = 1000;
+
+function validateCheck(c: CheckConfig): void {
+  const bad = (key: string, v: number, what: string): MmmError =>
+    new MmmError('MMM_CONFIG_INVALID', `<check ${c.name}> ${key}: expected ${what}, got ${v}`);
+  if (!(Number.isFinite(c.checkPeriod) && c.checkPeriod > 0)) throw bad('check_period', c.checkPeriod, 'seconds > 0');
+  if (!(Number.isFinite(c.trapPeriod) && c.trapPeriod >= 0)) throw bad('trap_period', c.trapPeriod, 'seconds >= 0');
+  if (!(Number.isFinite(c.timeout) && c.timeout > 0)) throw bad('timeout', c.timeout, 'seconds > 0');
+  if (!(Number.isFinite(c.maxBacklog) && c.maxBacklog >= 0)) throw bad('max_backlog', c.maxBacklog, 'seconds >= 0');
+}
+
+export class CheckScheduler {
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #haveNet: () => boolean;
+  readonly #recheck: boolean;
+  readonly #probers = new Map<string, HostProber>();
+  readonly #slots = new Map<string, Slot>();
+  readonly #observations = new Map<string, HostObservation>();
+  readonly #metrics: ChecksMetrics;
+  readonly #lostLatched = new Set<string>();
+  readonly #changeListeners = new Set<ChangeListener>();
+  readonly #lostListeners = new Set<ConnectionLostListener>();
+  readonly #hostCount: number;
+  #startedAt: number | undefined;
+  #stopped = false;
+
+  constructor(opts: CheckSchedulerOptions) {
+    const { hosts, checks } = opts.config;
+    for (const name of CHECK_NAMES) validateCheck(checks[name]);
+    this.#log = (opts.logger ?? silentLogger()).child({ component: 'checks' });
+    this.#now = opts.now ?? monotonicEpoch;
+    this.#haveNet = opts.haveNet ?? (() => true);
+    this.#recheck = opts.recheckOnConnectionLost ?? true;
+    this.#hostCount = hosts.length;
+    this.#metrics = emptyMetrics(hosts.map((h) => h.name));
+    const createdAt = this.#now();
+    const timeoutsMs = {
+      mysql: checks.mysql.timeout * 1000,
+      rep_threads: checks.rep_threads.timeout * 1000,
+      rep_backlog: checks.rep_backlog.timeout * 1000,
+    };
+    const factory: ProberFactory = opts.probers ?? defaultProbers(hosts, timeoutsMs, this.#log, opts.pinger);
+    for (const h of hosts) {
+      this.#probers.set(
+        h.name,
+        factory(h, (check, reason) => {
+          this.#connectionLost(h.name, check, reason);
+        }),
+      );
+    }
+    hosts.forEach((h, index) => {
+      this.#observations.set(h.name, emptyObservation(h.name));
+      for (const check of CHECK_NAMES) {
+        this.#slots.set(key(h.name, check), {
+          host: h.name,
+          check,
+          cfg: checks[check],
+          index,
+          track: initialTrack(undefined, createdAt),
+          lastRunAt: undefined,
+          latencyMs: undefined,
+          lastRaw: undefined,
+          timer: undefined,
+          inflight: undefined,
+          overrun: undefined,
+        });
+      }
+    });
+  }
+
+  /**
+   * Initial checks (spec §3.4): every check on every host once, concurrently, stored without trap and stamped
+   * with the start time; then the periodic runs begin. Resolves when the initial results are stored.
+   */
+  async start(): Promise<void> {
+    if (this.#startedAt !== undefined) throw new MmmError('MMM_CONFLICT', 'checks already started');
+    const startedAt = this.#now();
+    this.#startedAt = startedAt;
+    this.#log.info('Performing initial checks...');
+    // Each slot starts its periodic runs right after its own initial run (staggered over one period), so a
+    // host that hangs at startup delays nobody else.
+    await Promise.all(
+      [...this.#slots.values()].map(async (s) => {
+        await this.#run(s, startedAt);
+        const periodMs = s.cfg.checkPeriod * 1000;
+        this.#schedule(s, (periodMs * (s.index + 1)) / Math.max(1, this.#hostCount));
+      }),
+    );
+  }
+
+  /** Stops every timer, waits for runs in progress (all bounded) and closes every connection. Idempotent. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const s of this.#slots.values()) clearTimeout(s.timer);
+    const running = [...this.#slots.values()].flatMap((s) => (s.inflight === undefined ? [] : [s.inflight]));
+    await Promise.allSettled(running);
+    await Promise.allSettled([...this.#probers.values()].map((p) => p.close()));
+  }
+
+  getStatus(host: string, check: CheckName): CheckStatusView {
+    return view(this.#slot(host, check));
+  }
+
+  /** The four statuses of a host, in CHECK_NAMES order. */
+  getStatuses(host: string): Readonly<Record<CheckName, CheckStatusView>> {
+    const out = {} as Record<CheckName, CheckStatusView>;
+    for (const c of CHECK_NAMES) out[c] = this.getStatus(host, c);
+    return out;
+  }
+
+  getObservation(host: string): HostObservation {
+    const o = this.#observations.get(host);
+    if (o === undefined) throw unknownHost(host);
+    return o;
+  }
+
+  /** Called whenever a stored status changes (result or message). Returns an unsubscribe function. */
+  onChange(listener: ChangeListener): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  /** Called at once when a connection to a host breaks; once per outage (until a mysql check gets through). */
+  onConnectionLost(listener: ConnectionLostListener): () => void {
+    this.#lostListeners.add(listener);
+    return () => this.#lostListeners.delete(listener);
+  }
+
+  /** Runs the check now (or joins the run in progress) and resolves with the status after it. */
+  async checkNow(host: string, check: CheckName): Promise<CheckStatusView> {
+    const s = this.#slot(host, check);
+    if (s.inflight !== undefined) return s.inflight;
+    if (this.#stopped) return view(s);
+    clearTimeout(s.timer);
+    const status = await this.#run(s, undefined);
+    if (this.#startedAt !== undefined) this.#schedule(s, s.cfg.checkPeriod * 1000);
+    return status;
+  }
+
+  /** A copy of the counters and latency histograms (see metrics.ts). */
+  metrics(): ChecksMetrics {
+    return cloneMetrics(this.#metrics);
+  }
+
+  #slot(host: string, check: CheckName): Slot {
+    const s = this.#slots.get(key(host, check));
+    if (s !== undefined) return s;
+    if (!this.#observations.has(host)) throw unknownHost(host);
+    throw new MmmError('MMM_NOT_FOUND', `unknown check '${check}'`);
+  }
+
+  #schedule(s: Slot, delayMs: number): void {
+    clearTimeout(s.timer);
+    if (this.#stopped) return;
+    s.timer = setTimeout(() => {
+      const began = performance.now();
+      const next = (): void => {
+        this.#schedule(s, Math.max(0, s.cfg.checkPeriod * 1000 - (performance.now() - began)));
+      };
+      this.#run(s, undefined).then(next, (e: unknown) => {
+        // A bug, not a check result: keep checking rather than stop watching this host.
+        this.#log.error({ host: s.host, check: s.check, error: describeError(e) }, 'check run failed');
+        next();
+      });
+    }, delayMs);
+  }
+
+  /** One run; `initialAt` set = the initial check. Single-flight per slot. */
+  #run(s: Slot, initialAt: number | undefined): Promise<CheckStatusView> {
+    s.inflight ??= (async () => {
+      if (s.overrun !== undefined) await s.overrun;
+      return this.#stopped ? view(s) : this.#execute(s, initialAt);
+    })().finally(() => {
+      s.inflight = undefined;
+    });
+    return s.inflight;
+  }
+
+  async #execute(s: Slot, initialAt: number | undefined): Promise<CheckStatusView> {
+    const settings: ProbeSettings = { timeoutMs: s.cfg.timeout * 1000, maxBacklog: s.cfg.maxBacklog };
+    const began = performance.now();
+    const outcome = await this.#bounded(s, settings);
+    const latencyMs = performance.now() - began;
+    if (this.#stopped) return view(s);
+    const at = this.#now();
+    const { raw } = outcome;
+    const host = this.#metrics.hosts[s.host];
+    if (host !== undefined) recordRun(host.checks[s.check], raw.kind, raw.message === TIMEOUT.message, latencyMs);
+    const obs = applyPatch(this.getObservation(s.host), outcome.patch, at);
+    this.#observations.set(s.host, obs);
+    if (outcome.patch.mysql?.reachable === true) this.#lostLatched.delete(s.host);
+
+    const previous = view(s);
+    s.lastRunAt = at;
+    s.latencyMs = latencyMs;
+    s.lastRaw = raw;
+    let changed: boolean;
+    if (initialAt !== undefined) {
+      s.track = initialTrack(raw, initialAt);
+      changed = true;
+    } else {
+      const out = step(s.track, {
+        check: s.check,
+        host: s.host,
+        raw,
+        now: at,
+        trapPeriodMs: s.cfg.trapPeriod * 1000,
+        haveNet: this.#haveNet(),
+      });
+      s.track = out.track;
+      changed = out.changed;
+      if (out.log !== undefined) this.#log[out.log.level]({ host: s.host, check: s.check }, out.log.message);
+    }
+    const current = view(s);
+    if (changed)
+      this.#emit(this.#changeListeners, (l) => {
+        l(s.host, s.check, current, previous);
+      });
+    return current;
+  }
+
+  /** The runner's outcome, or "ERROR: Timeout" if it overruns its bound (the slot then waits for it). */
+  async #bounded(s: Slot, settings: ProbeSettings): Promise<ProbeOutcome> {
+    const prober = this.#probers.get(s.host);
+    const work: Promise<ProbeOutcome> = (async () => {
+      if (prober === undefined) throw new MmmError('MMM_INTERNAL', `no prober for host '${s.host}'`);
+      return prober.run(s.check, settings);
+    })().catch((e: unknown) => ({ raw: errorOccurred(describeError(e)), patch: {} }));
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, settings.timeoutMs + RUN_SAFETY_MARGIN_MS, undefined);
+    });
+    const first = await Promise.race([work, overrun]);
+    clearTimeout(timer);
+    if (first !== undefined) return first;
+    this.#log.error({ host: s.host, check: s.check }, 'check run overran its time bound (a bug); reporting a timeout');
+    s.overrun = work.then(() => {
+      s.overrun = undefined;
+    });
+    return { raw: TIMEOUT, patch: {} };
+  }
+
+  #connectionLost(host: string, check: CheckName, reason: string): void {
+    const m = this.#metrics.hosts[host];
+    if (m !== undefined) m.connectionsLost += 1;
+    if (this.#stopped) return;
+    this.#observations.set(host, markConnectionLost(this.getObservation(host), this.#now()));
+    if (this.#lostLatched.has(host)) return;
+    this.#lostLatched.add(host);
+    this.#log.warn({ host, check, reason }, `Connection to MySQL on '${host}' lost: ${reason}`);
+    this.#emit(this.#lostListeners, (l) => {
+      l(host, reason);
+    });
+    if (this.#recheck && this.#startedAt !== undefined) void this.checkNow(host, 'mysql');
+  }
+
+  #emit<L>(listeners: Set<L>, call: (l: L) => void): void {
+    for (const l of listeners) {
+      try {
+        call(l);
+      } catch (e) {
+        this.#log.error({ error: describeError(e) }, 'checks listener threw');
+      }
+    }
+  }
+}
+
+function defaultProbers(
+  hosts: readonly HostConfig[],
+  timeoutsMs: HostProbesOptions['timeoutsMs'],
+  logger: Logger,
+  pinger: Pinger = new Pinger(logger),
+): ProberFactory {
+  return (h, onLost) => new HostProbes(h, { logger, pinger, hosts, timeoutsMs, onLost });
+}
+
+function key(host: string, check: CheckName): string {
+  return `${host}\u0000${check}`;
+}
+
+function unknownHost(host: string): MmmError {
+  return new MmmError('MMM_NOT_FOUND', `unknown host '${host}'`);
+}
+
+function view(s: Slot): CheckStatusView {
+  return Object.freeze({
+    result: s.track.stored.result,
+    message: s.track.stored.message,
+    lastChange: s.track.stored.lastChange,
+    lastRunAt: s.lastRunAt,
+    latencyMs: s.latencyMs,
+    lastRaw: s.lastRaw,
+  });
+}

@@ -1,0 +1,77 @@
+// The ping methods on loopback (no lab needed): fping, iputils ping, and the TCP-connect fallback. Unreachable
+// hosts are covered in checks.test.ts, where a lab host is cut off the network.
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../common/log/index.js';
+import { Pinger, pingOnce } from '../../../monitor/checks/index.js';
+
+let server: Server;
+let openPort: number;
+
+beforeAll(async () => {
+  server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  openPort = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+});
+
+describe('ping methods', () => {
+  it('fping and ping answer OK for a reachable address', async () => {
+    expect(await pingOnce({ kind: 'fping', path: '/usr/bin/fping' }, '127.0.0.1', 3306, 1000)).toEqual({
+      kind: 'ok',
+      message: 'OK',
+    });
+    expect(await pingOnce({ kind: 'ping', path: '/usr/bin/ping' }, '127.0.0.1', 3306, 1000)).toEqual({
+      kind: 'ok',
+      message: 'OK',
+    });
+  });
+
+  it('the TCP fallback counts an accepted and a refused connection alike as "the host answered"', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => {
+          resolve(port);
+        });
+      });
+    });
+    expect((await pingOnce({ kind: 'tcp' }, '127.0.0.1', openPort, 1000)).kind).toBe('ok');
+    expect((await pingOnce({ kind: 'tcp' }, '127.0.0.1', closed, 1000)).kind).toBe('ok');
+  });
+
+  it('exit 1 means no answer; other exit codes and spawn failures are UNKNOWN (a problem of the monitor host)', async () => {
+    const r = await pingOnce({ kind: 'ping', path: '/bin/false' }, '127.0.0.1', 3306, 1000);
+    expect(r).toEqual({ kind: 'error', message: 'ERROR: Could not ping 127.0.0.1' });
+    const bad = await pingOnce({ kind: 'fping', path: '/usr/bin/fping' }, 'not-an-address', 3306, 500);
+    expect(bad.kind).toBe('unknown');
+    expect(bad.message).toMatch(/^UNKNOWN: Error occurred: fping exited with/);
+    const missing = await pingOnce({ kind: 'ping', path: '/nonexistent/ping' }, '127.0.0.1', 3306, 500);
+    expect(missing.kind).toBe('unknown');
+  });
+
+  it('Pinger picks fping here, once, and says so in the log', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const pinger = new Pinger(createLogger({ name: 't', destination: stream }));
+    const [a, b] = await Promise.all([pinger.method(), pinger.method()]);
+    expect(a).toBe(b);
+    expect(a.kind).toBe('fping');
+    expect((await pinger.ping('127.0.0.1', 3306, 1000)).kind).toBe('ok');
+    expect(lines.filter((l) => l.includes('ping check: using'))).toHaveLength(1);
+  });
+});
