@@ -51,11 +51,6 @@ export function hostModel(model: ClusterModel, name: string): HostModel {
   return h;
 }
 
-/** True when the check's last reported status is OK. */
-export function checkOk(h: HostModel, check: CheckName): boolean {
-  return h.checks[check].state === 'ok';
-}
-
 /** Max last-change time over the host's four checks (MMM's ChecksStatus::last_change($host)). */
 export function lastCheckChange(h: HostModel): number {
   return Math.max(...CHECK_NAMES.map((c) => h.checks[c].lastChange));

@@ -103,5 +103,5 @@ export function perlCmp(a: string, b: string): number {
 
 /** `%d` of a duration or count in seconds: truncation toward zero, as Perl's sprintf does. */
 export function intOf(n: number): number {
-  return Math.trunc(n);
+  return Math.trunc(n) + 0; // + 0 turns -0 into 0
 }

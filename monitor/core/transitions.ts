@@ -8,7 +8,7 @@
 import type { Draft } from './draft.js';
 import { lastCheckChange } from './model.js';
 import { logText } from './messages.js';
-import { isMasterHost } from './topology.js';
+import { hostConfig, isMasterHost } from './topology.js';
 import type { HostModel } from './types.js';
 
 /** Replication failures of a host are ignored for this long after its peer entered ONLINE (spec §2.3 rule 3). */
@@ -59,8 +59,8 @@ export function evaluateHostStates(d: Draft): string[] {
   const fence: string[] = [];
   for (const name of d.topo.hostNames) {
     const h = d.host(name);
-    const hc = d.topo.hosts.get(name);
-    const peer = hc?.peer ?? (hc?.mode === 'slave' ? activeMaster : undefined);
+    const hc = hostConfig(d.topo, name);
+    const peer = hc.peer ?? (hc.mode === 'slave' ? activeMaster : undefined);
     const ctx: HostContext = { d, h, c: checksOf(h), peer, activeMaster, fence };
     switch (h.state) {
       case 'ONLINE':
@@ -84,11 +84,11 @@ export function evaluateHostStates(d: Draft): string[] {
   return fence;
 }
 
-/** True when the peer is ONLINE and its own ping and mysql checks are OK. */
-function peerHealthy(ctx: HostContext): boolean {
-  if (ctx.peer === undefined || ctx.d.stateOf(ctx.peer) !== 'ONLINE') return false;
+/** The peer, if it is ONLINE and its own ping and mysql checks are OK. */
+function healthyPeer(ctx: HostContext): string | undefined {
+  if (ctx.peer === undefined || ctx.d.stateOf(ctx.peer) !== 'ONLINE') return undefined;
   const p = ctx.d.host(ctx.peer);
-  return p.checks.ping.state === 'ok' && p.checks.mysql.state === 'ok';
+  return p.checks.ping.state === 'ok' && p.checks.mysql.state === 'ok' ? ctx.peer : undefined;
 }
 
 /** ONLINE→X in ACTIVE/PASSIVE: the host loses all roles; outside PASSIVE it is fenced (kill if unreachable). */
@@ -118,8 +118,8 @@ function fromOnline(ctx: HostContext): void {
   ) {
     return;
   }
-  if (!peerHealthy(ctx)) return;
-  const peer = ctx.peer ?? '';
+  const peer = healthyPeer(ctx);
+  if (peer === undefined) return;
   if (!c.threads) {
     d.setState(h.name, 'REPLICATION_FAIL', {
       rule: 'online_to_replication_fail',

@@ -1,6 +1,7 @@
 // set_online and set_offline (spec §1.3, §2.8), with MMM's checks in MMM's order. Roles follow in the next
 // tick's distribution step; set_offline clears the host's roles at once in every mode.
 import { logText, say } from '../messages.js';
+import { hostConfig } from '../topology.js';
 import type { HostState } from '../types.js';
 import type { CommandOutcome, CommandRun } from './context.js';
 
@@ -26,7 +27,7 @@ export function setOnline(run: CommandRun, host: string): CommandOutcome {
   if (from === 'ONLINE') return run.finish(say.alreadyOnline);
   if (from !== 'ADMIN_OFFLINE' && from !== 'AWAITING_RECOVERY') return run.finish(say.cantSwitchOnline(host, from));
   if (h.checks.ping.state !== 'ok' || h.checks.mysql.state !== 'ok') return run.finish(say.checksNotOk(host));
-  const peer = d.topo.hosts.get(host)?.peer;
+  const peer = hostConfig(d.topo, host).peer;
   if (peer !== undefined && d.stateOf(peer) === 'ONLINE') {
     const p = d.host(peer);
     if (p.checks.rep_threads.state !== 'ok' || p.checks.rep_backlog.state !== 'ok') {

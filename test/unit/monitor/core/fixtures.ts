@@ -4,6 +4,8 @@ import type { CheckName, Config, HostConfig, MonitorConfig, RoleConfig } from '.
 import { Secret } from '../../../../common/config/secret.js';
 import { buildTopology } from '../../../../monitor/core/topology.js';
 import { initialModel } from '../../../../monitor/core/model.js';
+import { runCommand } from '../../../../monitor/core/commands/index.js';
+import type { CommandOutcome } from '../../../../monitor/core/commands/context.js';
 import type {
   CheckStatus,
   ClusterModel,
@@ -213,4 +215,25 @@ export function owners(m: ClusterModel): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of m.roles) if (s.owner !== undefined) out[s.ip] = s.owner;
   return out;
+}
+
+export interface CommandOptions {
+  readonly cfg?: Config;
+  readonly now?: number;
+  /** Hosts whose agent did not answer at the last tick. */
+  readonly unreachable?: readonly string[];
+  readonly failback?: boolean;
+  /** UTC offset in minutes (default 0). */
+  readonly offset?: number;
+}
+
+/** Runs one mmm_control command against `m`. */
+export function command(m: ClusterModel, args: readonly string[], o: CommandOptions = {}): CommandOutcome {
+  return runCommand(m, args, {
+    config: o.cfg ?? seedConfig(),
+    now: o.now ?? T0,
+    agentReachable: (h) => !(o.unreachable ?? []).includes(h),
+    utcOffset: () => o.offset ?? 0,
+    options: { failback: o.failback ?? true },
+  });
 }

@@ -3,7 +3,7 @@ import { Draft } from '../../../../monitor/core/draft.js';
 import { buildTopology } from '../../../../monitor/core/topology.js';
 import { evaluateHostStates } from '../../../../monitor/core/transitions.js';
 import type { ClusterModel, HostState, Mode } from '../../../../monitor/core/types.js';
-import { SEED_OWNERS, T0, WRITER_IP, checks, model, seedConfig, type ModelSpec } from './fixtures.js';
+import { SEED_OWNERS, T0, WRITER_IP, checks, host, model, seedConfig, type ModelSpec } from './fixtures.js';
 
 const config = seedConfig();
 
@@ -138,6 +138,15 @@ const cases: Case[] = [
     name: 'ONLINE, replication failed but peer ping failed: stays',
     spec: seeded({ hosts: { db3: { checks: { rep_threads: false } }, db1: { checks: { ping: false } } } }),
     host: 'db3',
+    to: 'ONLINE',
+  },
+  {
+    name: 'ONLINE, replication failed, peer (evaluated later) has ping failed: stays',
+    spec: {
+      owners: { [WRITER_IP]: 'db2' },
+      hosts: { db1: { checks: { rep_threads: false } }, db2: { checks: { ping: false } } },
+    },
+    host: 'db1',
     to: 'ONLINE',
   },
   {
@@ -420,6 +429,36 @@ const cases: Case[] = [
     to: 'UNKNOWN',
   },
 ];
+
+describe('peers (spec §2.2)', () => {
+  it('uses a configured peer for a slave, and none for a master without one', () => {
+    const cfg = seedConfig({
+      hosts: [
+        host('db1', '198.18.0.11', 'master'),
+        host('db2', '198.18.0.12', 'master', 'db1'),
+        host('db3', '198.18.0.13', 'slave', 'db2'),
+        host('db4', '198.18.0.14', 'slave'),
+      ],
+    });
+    const m = model(cfg, {
+      owners: { [WRITER_IP]: 'db2' },
+      hosts: {
+        db1: { checks: { rep_threads: false } },
+        db3: { checks: { rep_threads: false } },
+        db2: { onlineSince: T0 - 59_000 },
+      },
+    });
+    const { model: after } = evaluate(m, T0, cfg);
+    expect(after.hosts['db1']!.state).toBe('ONLINE');
+    expect(after.hosts['db3']!.state).toBe('ONLINE');
+    const later = evaluate(
+      model(cfg, { owners: { [WRITER_IP]: 'db1' }, hosts: { db3: { checks: { rep_threads: false } } } }),
+      T0,
+      cfg,
+    );
+    expect(later.model.hosts['db3']!.state).toBe('REPLICATION_FAIL');
+  });
+});
 
 describe('host-state transitions (spec §2.3)', () => {
   it.each(cases)('$name', (c) => {
