@@ -17,7 +17,9 @@ describe('model', () => {
 
   it('finds hosts and the latest check change', () => {
     const m = model(seedConfig(), {
-      hosts: { db2: { checks: { ...checks(), rep_threads: { state: 'ok' as const, message: 'OK', lastChange: T0 + 5 } } } },
+      hosts: {
+        db2: { checks: { ...checks(), rep_threads: { state: 'ok' as const, message: 'OK', lastChange: T0 + 5 } } },
+      },
     });
     expect(lastCheckChange(hostModel(m, 'db2'))).toBe(T0 + 5);
     expect(() => hostModel(m, 'db9')).toThrow("no model for host 'db9'");
