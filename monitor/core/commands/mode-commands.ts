@@ -1,7 +1,10 @@
 // set_active, set_manual, set_passive (spec §1.3, §5).
 //
-// Difference from MMM (spec §9.5): MMM answered "Already in manual mode." in WAIT mode, so WAIT→MANUAL was
-// impossible; here set_manual switches WAIT to MANUAL. Kills on a failed push never happen in PASSIVE mode.
+// Differences from MMM:
+// - MMM answered "Already in manual mode." in WAIT mode, so WAIT→MANUAL was impossible (spec §9.5); here
+//   set_manual switches WAIT to MANUAL.
+// - set_active from PASSIVE also strips roles from hosts that are not ONLINE (MMM did this only from
+//   MANUAL/WAIT, so roles a host kept through MANUAL → PASSIVE → ACTIVE stayed on a dead host for ever).
 import { cause, logText, say } from '../messages.js';
 import { cleanupOrder, stripRolesFromFailedHosts } from '../modes.js';
 import type { Mode } from '../types.js';
@@ -14,19 +17,17 @@ function leavePassive(run: CommandRun, to: Mode): void {
   run.push.push(...cleanupOrder(run.d.toModel(), run.d.topo));
 }
 
-/** `set_active`. From MANUAL/WAIT, roles are stripped from failed hosts (killed if unreachable). */
+/** `set_active`: roles are stripped from failed hosts (pushed first, killed if unreachable). */
 export function setActive(run: CommandRun): CommandOutcome {
   const d = run.d;
   if (d.mode === 'ACTIVE') return run.finish(say.alreadyActive);
   d.log('info', logText.adminMode(d.mode, 'ACTIVE'));
-  if (d.mode === 'PASSIVE') {
-    leavePassive(run, 'ACTIVE');
-  } else {
-    d.setMode('ACTIVE');
-    const fenced = stripRolesFromFailedHosts(d);
-    run.pushNow(fenced);
-    run.kill.push(...fenced);
-  }
+  const fromPassive = d.mode === 'PASSIVE';
+  d.setMode('ACTIVE');
+  const fenced = stripRolesFromFailedHosts(d);
+  run.pushNow(fenced);
+  run.kill.push(...fenced);
+  if (fromPassive) leavePassive(run, 'ACTIVE');
   return run.finish(say.switchedActive);
 }
 

@@ -9,6 +9,11 @@ const cleanup = [
   { hosts: ['db1'], clearBadRoles: true },
 ];
 
+const cleanupWithoutWriter = [
+  { hosts: ['db1', 'db2'], clearBadRoles: true },
+  { hosts: ['db3', 'db4'], clearBadRoles: true },
+];
+
 describe('set_active', () => {
   it('is a no-op in ACTIVE mode', () => {
     const out = command(model(cfg), ['set_active']);
@@ -25,6 +30,14 @@ describe('set_active', () => {
     expect(out.changes.events).toEqual([{ level: 'info', message: "Admin changed mode from 'PASSIVE' to 'ACTIVE'" }]);
     expect(out.changes.push).toEqual(cleanup);
     expect(out.changes.killIfUnreached).toEqual([]);
+  });
+
+  it('from PASSIVE also strips roles a failed host kept through MANUAL (MMM left them for ever)', () => {
+    const m = model(cfg, { mode: 'PASSIVE', owners: SEED_OWNERS, hosts: { db1: { state: 'HARD_OFFLINE' } } });
+    const out = command(m, ['set_active']);
+    expect(Object.values(owners(out.model))).not.toContain('db1');
+    expect(out.changes.push).toEqual([{ hosts: ['db1'], clearBadRoles: false }, ...cleanupWithoutWriter]);
+    expect(out.changes.killIfUnreached).toEqual(['db1']);
   });
 
   it.each(['MANUAL', 'WAIT'] as const)(
