@@ -33,11 +33,12 @@ export function checkWaitMode(d: Draft): string[] {
   const { waitForOtherMasterMs, waitForOtherMasterS } = d.topo.settings;
   if (oneOnline && twoOnline) {
     d.log('info', logText.waitBothOnline(one, two));
-  } else {
+  } else if (oneOnline || twoOnline) {
     const [living, dead] = oneOnline ? [one, two] : [two, one];
-    const waited = oneOnline || twoOnline ? d.now - d.host(living).onlineSince : 0;
-    if (waitForOtherMasterMs <= 0 || !(oneOnline || twoOnline) || waited < waitForOtherMasterMs) return [];
+    if (waitForOtherMasterMs <= 0 || d.now - d.host(living).onlineSince < waitForOtherMasterMs) return [];
     d.log('warn', logText.waitTimeout(dead, waitForOtherMasterS));
+  } else {
+    return [];
   }
   d.setMode('ACTIVE');
   return stripRolesFromFailedHosts(d);

@@ -14,7 +14,7 @@ import { roleId } from '../role-slots.js';
 import { buildTopology, isMasterHost, type Topology } from '../topology.js';
 import type { ClusterModel, HostState, LogEvent, Mode, PushStep, RoleMove, StateChange } from '../types.js';
 import { renderStartupTable } from './table.js';
-import { collectViews, type CollectedViews, type StartupInput } from './views.js';
+import { collectViews, type CollectedViews, type RoleSeen, type StartupInput } from './views.js';
 
 export interface StartupResult {
   readonly model: ClusterModel;
@@ -42,7 +42,34 @@ function startState(stored: string, agent: string | undefined): HostState {
   return STATE_PRIORITY.find((s) => s === stored || s === agent) ?? 'AWAITING_RECOVERY';
 }
 
-/** Votes (step 9): returns role id → winning host, and whether the writer IP is configured twice. */
+/** MMM's points for one host in the vote for one role IP; 0 when the host's state rules it out. */
+function points(topo: Topology, views: CollectedViews, host: string, seen: RoleSeen, vote: VoteContext): number {
+  const { writer, manual } = vote;
+  const state = vote.states.get(host);
+  const excluded =
+    state === 'ADMIN_OFFLINE' ||
+    (writer ? state === 'HARD_OFFLINE' && !manual : !manual && state !== 'ONLINE' && state !== 'AWAITING_RECOVERY');
+  if (excluded) return 0;
+  if (!writer) return (seen.system ? 4 : 0) + (seen.stored ? 2 : 0) + (seen.agent ? 1 : 0);
+  return (seen.system ? 2 : 0) + (seen.stored ? 1 : 0) + (seen.agent ? 1 : 0) + writerBonus(topo, views, host);
+}
+
+/** The winner's state after the vote: ONLINE where MMM lifted it. */
+function lifted(state: HostState | undefined, vote: VoteContext): boolean {
+  if (!vote.writer) return state === 'AWAITING_RECOVERY';
+  return !vote.manual || state === 'REPLICATION_FAIL' || state === 'REPLICATION_DELAY';
+}
+
+interface VoteContext {
+  readonly states: Map<string, HostState>;
+  readonly manual: boolean;
+  readonly writer: boolean;
+}
+
+/**
+ * Votes (step 9), the active-master role first: returns role id → winning host (strictly most points, ties to
+ * the earliest host), and whether the writer IP is really configured on more than one host.
+ */
 function vote(
   topo: Topology,
   views: CollectedViews,
@@ -56,39 +83,24 @@ function vote(
   const entries = [...views.roles];
   const ordered = [...entries.filter(([, e]) => e.role === amr), ...entries.filter(([, e]) => e.role !== amr)];
   for (const [id, entry] of ordered) {
-    const writer = entry.role === amr;
+    const ctx: VoteContext = { states, manual, writer: entry.role === amr };
     let best: string | undefined;
     let max = 0;
-    let configured = 0;
     for (const [host, seen] of entry.hosts) {
-      const state = states.get(host);
-      let points = (seen.stored ? (writer ? 1 : 2) : 0) + (seen.agent ? 1 : 0);
-      if (seen.system) {
-        points += writer ? 2 : 4;
-        configured++;
-      }
-      if (writer) points += writerBonus(topo, views, host);
-      const zero = writer
-        ? state === 'ADMIN_OFFLINE' || (state === 'HARD_OFFLINE' && !manual)
-        : state === 'ADMIN_OFFLINE' || (!manual && state !== 'ONLINE' && state !== 'AWAITING_RECOVERY');
-      if (zero) points = 0;
-      if (points > max) {
+      const p = points(topo, views, host, seen, ctx);
+      if (p > max) {
         best = host;
-        max = points;
+        max = p;
       }
     }
+    const configured = [...entry.hosts.values()].filter((s) => s.system).length;
     if (configured > 1) {
       log('warn', logText.configuredOnMany(id, configured));
-      if (writer) conflict = true;
+      if (ctx.writer) conflict = true;
     }
     if (best === undefined) continue;
     owners.set(id, best);
-    const state = states.get(best);
-    if (
-      writer ? !manual || state === 'REPLICATION_FAIL' || state === 'REPLICATION_DELAY' : state === 'AWAITING_RECOVERY'
-    ) {
-      states.set(best, 'ONLINE');
-    }
+    if (lifted(states.get(best), ctx)) states.set(best, 'ONLINE');
   }
   return { owners, conflict };
 }
