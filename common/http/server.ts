@@ -55,6 +55,9 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     return503OnClosing: true,
   }) as unknown as HttpServer;
 
+  // JSON only: a text/plain body would otherwise reach the schema as a string.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onRequest', (req, _reply, done) => {
     try {
       authenticate(opts.auth, req);

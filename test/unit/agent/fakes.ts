@@ -136,6 +136,9 @@ export class FakeMysql implements MysqlOps {
   clientSessions = 0;
   down: MmmError | undefined;
   waitResult: WaitOutcome = 'reached';
+  /** Replication fields after the next START (e.g. an IO error 1236). */
+  afterStart: Partial<ReplicationView> = {};
+  #extra: Partial<ReplicationView> = {};
   readonly calls: string[] = [];
   readonly changes: ChangeSourceRequest[] = [];
   readonly waits: { target: WaitTarget; timeoutMs: number }[] = [];
@@ -146,7 +149,9 @@ export class FakeMysql implements MysqlOps {
   }
 
   replicationNow(): ReplicationView | null {
-    return this.replicationConfigured ? replicationView({ ioRunning: this.io, sqlRunning: this.sql }) : null;
+    return this.replicationConfigured
+      ? replicationView({ ioRunning: this.io, sqlRunning: this.sql, ...this.#extra })
+      : null;
   }
 
   state(): Promise<MysqlState> {
@@ -199,6 +204,7 @@ export class FakeMysql implements MysqlOps {
       this.calls.push('start');
       this.io = 'yes';
       this.sql = true;
+      this.#extra = this.afterStart;
     });
   }
 
