@@ -25,6 +25,9 @@ const pureFiles = [
   'common/mysql/dialect.ts',
   'common/mysql/replica-status.ts',
   'common/mysql/gtid.ts',
+  'common/mysql/flavor.ts',
+  'common/mysql/rows.ts',
+  'common/mysql/statement.ts',
 ];
 
 export default tseslint.config(

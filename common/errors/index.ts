@@ -28,6 +28,11 @@ export const ERRORS = {
   MMM_REFUSED: { status: 422, message: 'command refused', retryable: false },
   MMM_MYSQL_UNREACHABLE: { status: 503, message: 'MySQL is not reachable', retryable: true },
   MMM_MYSQL_ERROR: { status: 502, message: 'MySQL returned an error', retryable: true },
+  MMM_MYSQL_UNSUPPORTED: {
+    status: 502,
+    message: 'unsupported MySQL/MariaDB version or unexpected result shape',
+    retryable: false,
+  },
   MMM_AGENT_UNREACHABLE: { status: 503, message: 'agent is not reachable', retryable: true },
   MMM_MONITOR_UNREACHABLE: { status: 503, message: 'monitor is not reachable', retryable: true },
   MMM_TIMEOUT: { status: 504, message: 'operation timed out', retryable: true },
