@@ -80,7 +80,7 @@ export async function runAction(
   const { network, mysql } = ports;
   switch (a.kind) {
     case 'deny-writes':
-      await mysql.setReadOnly(true);
+      await mysql.setReadOnly(true, ports.kill);
       return { detail: 'read_only=1' };
     case 'kill-sessions': {
       const killed = await mysql.killClientSessions(ports.kill);

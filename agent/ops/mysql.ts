@@ -31,8 +31,11 @@ export interface KillOptions {
 export interface MysqlOps {
   /** Everything the status report shows about MySQL. */
   state(): Promise<MysqlState>;
-  /** read_only (and super_read_only where it exists) on or off; resolves once the server confirms it. */
-  setReadOnly(on: boolean): Promise<void>;
+  /**
+   * read_only (and super_read_only where it exists) on or off; resolves once the server confirms it. Turning it
+   * on waits for running write statements; with `unblock`, client sessions are killed when that wait lasts.
+   */
+  setReadOnly(on: boolean, unblock?: KillOptions): Promise<void>;
   /** Kills client sessions (not replication threads, downstream replicas, our own or `spareUsers`); returns the count. */
   killClientSessions(opts: KillOptions): Promise<number>;
   stopReplication(): Promise<void>;
