@@ -2,7 +2,6 @@
 // pure core modules import no I/O and read no clock or randomness (time comes in as an argument).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 import prettier from 'eslint-config-prettier';
 
 const ioModules = [
@@ -18,6 +17,9 @@ const ioModules = [
   'node:http',
   'node:https',
 ];
+
+// Named exports only (eslint-plugin-import-x was dropped: its native resolver breaks `npm ci` lock files on npm 11).
+const noDefaultExport = { selector: 'ExportDefaultDeclaration', message: 'Prefer named exports.' };
 
 const pureFiles = [
   'monitor/core/**/*.ts',
@@ -39,7 +41,6 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -51,15 +52,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unnecessary-condition': 'warn',
-      'import-x/no-cycle': 'error',
-      'import-x/no-default-export': 'error',
+      'no-restricted-syntax': ['error', noDefaultExport],
       eqeqeq: 'error',
       'no-console': 'error',
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
   },
   { files: ['*.config.*'], ...tseslint.configs.disableTypeChecked },
-  { files: ['*.config.*'], rules: { 'import-x/no-default-export': 'off' } },
+  { files: ['*.config.*'], rules: { 'no-restricted-syntax': 'off' } },
   {
     files: ['common/**/*.ts'],
     rules: {
