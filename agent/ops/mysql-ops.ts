@@ -20,12 +20,19 @@ import { formatMariaPosition, formatMariaState, formatMysqlGtidSet } from '../..
 import type { ReplicaStatus } from '../../common/mysql/replica-status.js';
 import type { ChangeSourceRequest, KillOptions, MysqlOps, MysqlState, WaitOutcome, WaitTarget } from './mysql.js';
 
+/** The part of ManagedConnection the agent uses (tests pass a scripted one). */
+export type SessionSource = Pick<ManagedConnection, 'session' | 'query' | 'run' | 'close'>;
+
 export interface MysqlOpsOptions {
   readonly endpoint: MysqlEndpoint;
   readonly timeouts: ConnectionTimeouts;
   readonly logger: Logger;
   /** Configured host name for a replication source address (null when it is not a configured host). */
   readonly hostByIp: (ip: string) => string | null;
+  /** Default: a ManagedConnection to `endpoint`. */
+  readonly connection?: SessionSource;
+  /** Opens an extra session (blocking waits, unblocking a fence). Default: openSession(endpoint). */
+  readonly openExtra?: () => Promise<MysqlSession>;
 }
 
 /** Sessions that are never clients: replication threads, downstream replicas, server daemons. */
@@ -102,7 +109,8 @@ async function killClients(q: Queryable, d: Dialect, ownIds: readonly number[], 
 }
 
 export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
-  const conn = new ManagedConnection(opts.endpoint, opts.timeouts, { logger: opts.logger });
+  const conn = opts.connection ?? new ManagedConnection(opts.endpoint, opts.timeouts, { logger: opts.logger });
+  const openExtra = opts.openExtra ?? (() => openSession(opts.endpoint, opts.timeouts, { logger: opts.logger }));
   // The dialect is detected once per session: a reconnect may reach an upgraded server.
   let known: { session: MysqlSession; dialect: Dialect } | undefined;
 
@@ -161,7 +169,7 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
           opts.logger.warn(
             `read_only=1 waits for running writes; killing client sessions after ${UNBLOCK_AFTER_MS} ms`,
           );
-          const helper = await openSession(opts.endpoint, opts.timeouts, { logger: opts.logger });
+          const helper = await openExtra();
           try {
             const n = await killClients(helper, d, [session.threadId, helper.threadId], unblock);
             opts.logger.warn(`killed ${n} client session(s) that blocked read_only=1`);
@@ -225,7 +233,7 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
     replication,
 
     async waitFor(target: WaitTarget, timeoutMs: number): Promise<WaitOutcome> {
-      const session = await openSession(opts.endpoint, opts.timeouts, { logger: opts.logger });
+      const session = await openExtra();
       try {
         const d = dialectFor(await detectServerVersion(session));
         const seconds = Math.max(0.001, timeoutMs / 1000);
