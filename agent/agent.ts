@@ -67,6 +67,8 @@ export class Agent {
   #askPeers: PeerAsker;
   #memory: AgentMemory;
   #bound: ReadonlySet<string> = new Set();
+  /** read_only=0 at the last look (for the lease: an open writer taken over before any promote). */
+  #writable = false;
   #lastContact: number;
   #contacted = false;
   #lease: LeaseState = { state: 'ok', message: null };
@@ -205,6 +207,7 @@ export class Agent {
       const bound = await this.#deps.network.listAddresses();
       this.#bound = bound;
       const mysql = await this.#deps.mysql.state().then(actualMysql, () => null);
+      if (mysql !== null) this.#writable = !mysql.readOnly;
       const mem = this.#memory;
       const plan = planReconcile({
         writerRole: setup.writerRole,
@@ -326,9 +329,13 @@ export class Agent {
 
   // ---- writer lease --------------------------------------------------------------------------------------
 
+  /** Writer grant, a writer VIP bound, or writable while the desired state names this host writer. */
   #holdsWriter(): boolean {
     const s = this.#setup;
-    return holdsWriter(this.#memory.writerGrant, s.writerRole, s.clusterRoleIps, this.#bound);
+    const named = this.#memory.roles.some((r) => r.role === s.writerRole);
+    return (
+      holdsWriter(this.#memory.writerGrant, s.writerRole, s.clusterRoleIps, this.#bound) || (named && this.#writable)
+    );
   }
 
   #leaseInput(peers: Parameters<typeof decideLease>[0]['peers']): Parameters<typeof decideLease>[0] {
@@ -427,6 +434,7 @@ export class Agent {
       (this.#deps.osUptime ?? (() => Promise.resolve(0)))(),
     ]);
     if (network.error === null) this.#bound = network.bound;
+    if (mysql.up) this.#writable = !mysql.readOnly;
     return buildReport({
       setup: this.#setup,
       memory: this.#memory,

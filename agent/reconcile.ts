@@ -6,8 +6,9 @@
 //   can write between the VIP leaving and read_only), then forget the writer grant.
 // - Gaining the writer role happens only through the monitor's explicit promote step (the writer grant); a
 //   desired state that names this host writer without a grant changes nothing for the writer.
-// - A host that is writable without holding the writer role gets read_only back (no session kill: those are
-//   its readers' sessions).
+// - A host that is writable although the desired state does not name it writer gets read_only back (no
+//   session kill: those are its readers' sessions). One the desired state names writer is left as it is
+//   until promote (a writer found open at first contact, e.g. taken over from MMM, keeps taking writes).
 // - Reader VIPs bind and unbind freely. ADMIN_OFFLINE stops replication; leaving it starts it again.
 // - What is already in place is not touched: the same state gives no actions.
 import type { HostState, RoleIp } from '../common/api/agent.js';
@@ -79,7 +80,7 @@ export function planReconcile(input: ReconcileInput): Action[] {
   // 1. Writer loss first: nothing else may run while this host could still take writes it should not.
   if (!wantsWriter && holdsWriter(input.writerGrant, writerRole, clusterRoleIps, boundIps)) {
     actions.push(...planFence(writerRole, clusterRoleIps, boundIps));
-  } else if (mysql?.readOnly === false && !(wantsWriter && input.writerGrant)) {
+  } else if (mysql?.readOnly === false && !wantsWriter) {
     actions.push({ kind: 'deny-writes' });
   }
 

@@ -396,6 +396,17 @@ describe('writer lease', () => {
     expect(r.mysql.readOnly).toBe(false);
   });
 
+  it('an open writer found at first contact (never promoted) stays open, and the lease covers it', async () => {
+    const r = await rig();
+    r.mysql.readOnly = false; // e.g. taken over from MMM 2.2.1
+    const res = await r.agent.applyDesired(desired({ roles: [writer] }));
+    expect(res.steps).toEqual([]);
+    expect(r.mysql.readOnly).toBe(false);
+    r.clock.advance(3000);
+    await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(true);
+  });
+
   it('a writer restarted from its state file gets one lease from its start', async () => {
     const first = await rig();
     await openWriter(first);

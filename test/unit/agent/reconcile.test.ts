@@ -77,7 +77,7 @@ describe('planReconcile: writer role', () => {
     ['stale writer VIP without grant, not desired: fenced', { bound: [W] }, false, FENCE],
     ['stale writer VIP without grant, desired writer: left for promote', { bound: [W] }, true, []],
     ['writable without the role: read_only back, no kill', { readOnly: false }, false, ['deny-writes']],
-    ['writable, desired writer but never promoted: read_only back', { readOnly: false }, true, ['deny-writes']],
+    ['writable, desired writer, not promoted yet: left open (e.g. taken over from MMM)', { readOnly: false }, true, []],
     [
       'granted with VIP but read_only set by hand, loses role',
       { grant: true, bound: [W], readOnly: true },
