@@ -206,7 +206,11 @@ export class Agent {
       const started = this.#now();
       const bound = await this.#deps.network.listAddresses();
       this.#bound = bound;
-      const mysql = await this.#deps.mysql.state().then(actualMysql, () => null);
+      let probeError: unknown;
+      const mysql = await this.#deps.mysql.state().then(actualMysql, (e: unknown) => {
+        probeError = e;
+        return null;
+      });
       if (mysql !== null) this.#writable = !mysql.readOnly;
       const mem = this.#memory;
       const plan = planReconcile({
@@ -218,7 +222,7 @@ export class Agent {
         replicationHeld: mem.replicationHeld,
         desired: { state: ds.state, roles: ds.roles },
       });
-      const { steps } = await applyActions(plan, this.#ports());
+      const { steps } = await applyActions(plan, this.#ports(), probeError);
       this.#bound = boundAfter(bound, steps);
       const wantsWriter = ds.roles.some((r) => r.role === setup.writerRole);
       const startFailed = steps.some((s) => s.action === 'start-replication' && !s.ok);

@@ -107,13 +107,20 @@ export async function runAction(
   }
 }
 
-/** Runs every action in order and returns one step per action. */
-export async function applyActions(actions: readonly Action[], ports: ApplyPorts): Promise<Applied> {
+/**
+ * Runs every action in order and returns one step per action. `mysqlDown`: MySQL was just found unreachable
+ * or hung, so its steps are skipped from the start (a hung server would otherwise hold the writer VIP's
+ * removal for another timeout).
+ */
+export async function applyActions(
+  actions: readonly Action[],
+  ports: ApplyPorts,
+  mysqlDown?: unknown,
+): Promise<Applied> {
   const steps: StepResult[] = [];
   let killed = 0;
-  let mysqlDown: unknown;
   for (const a of actions) {
-    if (mysqlDown !== undefined && MYSQL_ACTIONS.has(a.kind)) {
+    if (isMysqlUnavailable(mysqlDown) && MYSQL_ACTIONS.has(a.kind)) {
       steps.push({
         action: a.kind,
         ok: false,

@@ -125,13 +125,15 @@ describe('desired state', () => {
     await openWriter(r);
     r.mysql.down = unreachable();
     const res = await r.agent.applyDesired(desired({ seq: 2 }));
+    // the probe already found MySQL unreachable: its steps are skipped, not each waited for
     expect(res.steps.map((s) => [s.action, s.ok, s.skipped ?? false])).toEqual([
-      ['deny-writes', false, false],
+      ['deny-writes', false, true],
       ['kill-sessions', false, true],
       ['remove-vip', true, false],
       ['revoke-writer', true, false],
     ]);
     expect(r.network.bound.has(WRITER_IP)).toBe(false);
+    expect(r.mysql.calls).toEqual(['read_only=0']); // from promote; nothing tried while down
   });
 
   it('ADMIN_OFFLINE stops replication; leaving it starts it again, retrying while MySQL is down', async () => {
@@ -205,12 +207,18 @@ describe('failover operations', () => {
     expect(r.store.current.writerGrant).toBe(false);
   });
 
-  it('fence with MySQL down: VIP removed, writes unknown, not fenced', async () => {
+  it('fence with MySQL down: VIP removed, writes unknown, not fenced; the other MySQL steps skipped', async () => {
     const r = await rig();
     await openWriter(r);
     r.mysql.down = unreachable();
     const res = await r.agent.fence({ host: 'db1', epoch: 1 });
     expect(res).toMatchObject({ fenced: false, writesDenied: null, sessionsKilled: 0, vipsRemoved: [WRITER_IP] });
+    expect(res.steps.map((s) => [s.action, s.ok, s.skipped ?? false])).toEqual([
+      ['deny-writes', false, false],
+      ['kill-sessions', false, true],
+      ['remove-vip', true, false],
+      ['revoke-writer', true, false],
+    ]);
   });
 
   it('operations from an older epoch are refused; a newer epoch becomes the accepted one', async () => {
