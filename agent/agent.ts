@@ -103,10 +103,6 @@ export class Agent {
     return agent;
   }
 
-  get setup(): AgentSetup {
-    return this.#setup;
-  }
-
   /** Starts the writer-lease checks. */
   start(): void {
     this.#stopped = false;

@@ -3,18 +3,9 @@
 // ordering guarantees. Reads (status, lease answers) and the catch-up wait do not take the lock.
 export class Serial {
   #tail: Promise<unknown> = Promise.resolve();
-  #pending = 0;
-
-  /** Number of tasks queued or running. */
-  get pending(): number {
-    return this.#pending;
-  }
 
   run<T>(task: () => Promise<T>): Promise<T> {
-    this.#pending++;
-    const result = this.#tail.then(task).finally(() => {
-      this.#pending--;
-    });
+    const result = this.#tail.then(task);
     this.#tail = result.catch(() => undefined);
     return result;
   }
