@@ -30,6 +30,8 @@ export interface HostConfig {
   readonly replicationPassword: Secret;
   readonly pidPath: string | undefined;
   readonly binPath: string | undefined;
+  /** Agent's persistent state (last monitor epoch, lease). Always set by the loader; optional for builders. */
+  readonly statePath?: string;
 }
 
 export interface RoleConfig {
@@ -85,6 +87,8 @@ export interface MonitorConfig {
   readonly waitForOtherMaster: number;
   /** Seconds between monitor ticks (MMM's main loop was ~3 s). */
   readonly tick: number;
+  /** Seconds the monitor waits for one agent request. Always set by the loader; optional for builders. */
+  readonly agentTimeout?: number;
   readonly failover: FailoverConfig;
 }
 
