@@ -21,7 +21,12 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/system/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // Files run in parallel in 2 forked workers (each test file uses its own lab id); the template
+          // datadir is built once before they start.
+          pool: 'forks',
           maxWorkers: 2,
+          fileParallelism: true,
+          globalSetup: ['test/lab/global-setup.ts'],
         },
       },
     ],
