@@ -5,8 +5,6 @@ import type { RoleIp } from '../common/api/agent.js';
 import type { Config, HostConfig } from '../common/config/types.js';
 import { MmmError } from '../common/errors/index.js';
 
-export const DEFAULT_WRITER_LEASE_S = 3;
-
 export interface AgentSetup {
   readonly config: Config;
   readonly host: HostConfig;
@@ -32,7 +30,6 @@ export function agentSetup(config: Config): AgentSetup {
     throw new MmmError('MMM_CONFIG_INVALID', `'this' is ${name}, but there is no <host ${name}> section`);
   }
   const writer = config.roles.find((r) => r.name === config.activeMasterRole);
-  const leaseS = (config.agent as { writerLease?: number }).writerLease ?? DEFAULT_WRITER_LEASE_S;
   return {
     config,
     host,
@@ -41,8 +38,8 @@ export function agentSetup(config: Config): AgentSetup {
     writerCandidate: writer?.hosts.includes(name) ?? false,
     clusterRoleIps: config.roles.flatMap((r) => r.ips.map((ip) => ({ role: r.name, ip }))),
     peers: config.hosts.filter((h) => h.name !== name),
-    leaseMs: Math.round(leaseS * 1000),
-    leasePeerCheck: (config.agent as { leasePeerCheck?: boolean }).leasePeerCheck ?? true,
+    leaseMs: Math.round(config.agent.writerLease * 1000),
+    leasePeerCheck: config.agent.leasePeerCheck ?? true,
   };
 }
 

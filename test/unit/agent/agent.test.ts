@@ -362,7 +362,7 @@ describe('writer lease', () => {
   });
 
   it('without the peer check it fences without asking', async () => {
-    const r = await rig({ agent: { leasePeerCheck: false } as never });
+    const r = await rig({ agent: { leasePeerCheck: false } });
     await openWriter(r);
     r.clock.advance(3000);
     await r.agent.leaseTick();
