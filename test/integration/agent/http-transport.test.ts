@@ -12,6 +12,7 @@ import { Secret } from '../../../common/config/secret.js';
 import { MmmError } from '../../../common/errors/index.js';
 import { loadTlsMaterial, type HttpAuth, type TlsFiles } from '../../../common/http/auth.js';
 import { JsonClient } from '../../../common/http/client.js';
+import { failure } from './failure.js';
 import { createHttpServer, type HttpServer } from '../../../common/http/server.js';
 import { silentLogger } from '../../../common/log/index.js';
 
@@ -133,16 +134,6 @@ function client(
   });
   clients.push(c);
   return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<MmmError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MmmError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 const TOKEN = 'tok-9f8e7d6c';

@@ -21,8 +21,8 @@ import {
   type RoleIp,
 } from '../../../common/api/agent.js';
 import { Secret } from '../../../common/config/secret.js';
-import { MmmError } from '../../../common/errors/index.js';
 import { JsonClient } from '../../../common/http/client.js';
+import { failure } from './failure.js';
 import { Lab, LAB_USERS, type LabProcess } from '../../lab/index.js';
 
 const run = promisify(execFile);
@@ -149,16 +149,6 @@ async function appSession(host: Host): Promise<Connection> {
     database: 'app',
     connectTimeout: 1000,
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<MmmError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MmmError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 /** Makes `host` the open writer the way the monitor does: desired state naming it, then promote. */
