@@ -29,6 +29,16 @@ export const AGENT_KEYS: SectionSchema<AgentConfig> = {
     required: [A],
     description: 'Passes of killing writer sessions when denying writes (MMM §6.5.5).',
   },
+  leasePeerCheck: {
+    key: 'writer_lease_peer_check',
+    kind: boolean(),
+    default: true,
+    extension: true,
+    description:
+      'Before fencing itself when its writer lease expires, the agent asks the other agents when they last heard ' +
+      'from the monitor; if some answered and none did, the monitor is presumed down and writes stay open ' +
+      '(see agent/README.md for the limit of this rule).',
+  },
 };
 
 const FAILOVER_KEYS: SectionSchema<MonitorConfig['failover']> = {

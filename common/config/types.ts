@@ -109,6 +109,11 @@ export interface AgentConfig {
   readonly writerLease: number;
   /** Kill passes for deny-write (MMM max_kill_retries). */
   readonly maxKillRetries: number;
+  /**
+   * Before a lease self-fence, ask the peer agents; stay open when every peer that answered lost the monitor
+   * too (monitor down, not a partition). Always set by the loader; optional for builders (default true).
+   */
+  readonly leasePeerCheck?: boolean;
 }
 
 export interface ConfigSource {

@@ -161,6 +161,8 @@ export interface Dialect {
   killConnection(id: number): Statement;
   /** CONNECTION_ID() of the session that runs it. */
   connectionId(): Query<number>;
+  /** Seconds since the server started (global status Uptime). */
+  serverUptime(): Query<number>;
 }
 
 function badArg(message: string): MmmError {
@@ -342,6 +344,10 @@ export function dialectFor(version: ServerVersion): Dialect {
     connectionId: () =>
       withParser(statement('SELECT CONNECTION_ID() AS id'), (rows) =>
         new RowReader(onlyRow(rows, 'CONNECTION_ID()'), 'CONNECTION_ID()').number('id'),
+      ),
+    serverUptime: () =>
+      withParser(statement("SHOW GLOBAL STATUS LIKE 'Uptime'"), (rows) =>
+        new RowReader(onlyRow(rows, 'Uptime'), 'Uptime').number('Value'),
       ),
   });
 }

@@ -45,7 +45,7 @@ describe('the shipped MMM sample', () => {
       });
     }
     expect(c.socket.type).toBe('plain');
-    expect(c.agent).toEqual({ writerLease: 3, maxKillRetries: 10 });
+    expect(c.agent).toEqual({ writerLease: 3, maxKillRetries: 10, leasePeerCheck: true });
   });
 
   it('keeps hosts and roles in file order, with the template applied and not kept as a host', () => {

@@ -259,6 +259,15 @@ describe('golden SQL per flavor and version', () => {
     golden((d) => d.killConnection(4711), [[LABELS, 'KILL CONNECTION 4711']]);
     golden((d) => d.connectionId(), [[LABELS, 'SELECT CONNECTION_ID() AS id']]);
   });
+
+  it('server uptime', () => {
+    golden((d) => d.serverUptime(), [[LABELS, "SHOW GLOBAL STATUS LIKE 'Uptime'"]]);
+    expect(
+      dialect('MariaDB 10.11')
+        .serverUptime()
+        .parse([{ Variable_name: 'Uptime', Value: '4711' }]),
+    ).toBe(4711);
+  });
 });
 
 describe('values in SQL', () => {

@@ -1,0 +1,457 @@
+// The agent's core: it holds what the agent remembers (persisted), orders every change through one lock,
+// refuses requests from an older monitor epoch, converges the host to the desired state, runs the failover
+// operations and the writer lease. The HTTP layer (server.ts) only validates and forwards.
+import type {
+  AgentStatusReport,
+  CatchUpRequest,
+  CatchUpResult,
+  DesiredState,
+  DesiredStateResult,
+  FenceRequest,
+  FenceResult,
+  LeaseAnswer,
+  LeaseView,
+  MonitorStamp,
+  MysqlView,
+  PromoteRequest,
+  PromoteResult,
+  RepointRequest,
+  RepointResult,
+  RoleIp,
+  WriterView,
+} from '../common/api/agent.js';
+import { MmmError } from '../common/errors/index.js';
+import type { Logger } from '../common/log/index.js';
+import { applyActions, boundAfter, errorOf, type ApplyPorts } from './apply.js';
+import { catchUp, fence, promote, repoint, type OpsContext } from './failover.js';
+import { decideLease, type LeaseDecision } from './lease.js';
+import type { MysqlOps, MysqlState } from './ops/mysql.js';
+import type { NetworkOps } from './ops/network.js';
+import type { PeerAsker } from './peers.js';
+import { holdsWriter, nextReplicationHold, planReconcile, type ActualMysql } from './reconcile.js';
+import { buildReport, writerView } from './report.js';
+import { Serial } from './serial.js';
+import { checkActiveMaster, checkHost, checkRoles, checkSource, type AgentSetup } from './setup.js';
+import { compareStamps, type AgentMemory, type StateStore } from './state-file.js';
+
+export interface AgentDeps {
+  readonly setup: AgentSetup;
+  readonly network: NetworkOps;
+  readonly mysql: MysqlOps;
+  readonly store: StateStore;
+  readonly askPeers: PeerAsker;
+  readonly logger: Logger;
+  readonly version: string;
+  /** Monotonic milliseconds (performance.now by default): the lease must not follow wall-clock jumps. */
+  readonly now?: () => number;
+  readonly osUptime?: () => Promise<number>;
+  /** Period of the lease check (default 200 ms). */
+  readonly leaseTickMs?: number;
+}
+
+/** While the lease is held, peers are asked again this often (a partition may start later). */
+const HOLD_RECHECK_MS = 1000;
+
+interface LeaseState {
+  readonly state: LeaseView['state'];
+  readonly message: string | null;
+}
+
+export class Agent {
+  readonly #deps: AgentDeps;
+  readonly #now: () => number;
+  readonly #serial = new Serial();
+  readonly #log: Logger;
+  readonly #startedAt: number;
+  #setup: AgentSetup;
+  #askPeers: PeerAsker;
+  #memory: AgentMemory;
+  #bound: ReadonlySet<string> = new Set();
+  /** read_only=0 at the last look (for the lease: an open writer taken over before any promote). */
+  #writable = false;
+  #lastContact: number;
+  #contacted = false;
+  #lease: LeaseState = { state: 'ok', message: null };
+  #lastSelfFence: { at: number; message: string } | undefined;
+  #lastPeerAsk = Number.NEGATIVE_INFINITY;
+  #leaseBusy = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  private constructor(deps: AgentDeps, memory: AgentMemory) {
+    this.#deps = deps;
+    this.#now = deps.now ?? (() => performance.now());
+    this.#log = deps.logger;
+    this.#setup = deps.setup;
+    this.#askPeers = deps.askPeers;
+    this.#memory = memory;
+    this.#startedAt = this.#now();
+    // A restarted writer gives the monitor one full lease to reach it before fencing itself.
+    this.#lastContact = this.#startedAt;
+  }
+
+  static async create(deps: AgentDeps): Promise<Agent> {
+    const agent = new Agent(deps, await deps.store.load());
+    try {
+      agent.#bound = await deps.network.listAddresses();
+    } catch (e) {
+      deps.logger.error(
+        { code: errorOf(e).code },
+        `cannot list addresses on ${deps.setup.host.clusterInterface}: ${errorOf(e).message}`,
+      );
+    }
+    return agent;
+  }
+
+  /** Starts the writer-lease checks. */
+  start(): void {
+    this.#stopped = false;
+    const loop = (): void => {
+      if (this.#stopped) return;
+      this.#timer = setTimeout(() => {
+        void this.leaseTick().finally(loop);
+      }, this.#deps.leaseTickMs ?? 200);
+    };
+    loop();
+  }
+
+  /** Stops the lease checks and waits for the change in progress; closes the MySQL connection. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#serial.idle();
+    await this.#deps.mysql.close();
+  }
+
+  /** Takes a new configuration (SIGHUP), already validated by the caller. */
+  reload(setup: AgentSetup, askPeers: PeerAsker): void {
+    this.#setup = setup;
+    this.#askPeers = askPeers;
+  }
+
+  #ctx(): OpsContext {
+    return { setup: this.#setup, ports: this.#ports() };
+  }
+
+  #ports(): ApplyPorts {
+    const h = this.#setup.host;
+    return {
+      network: this.#deps.network,
+      mysql: this.#deps.mysql,
+      now: this.#now,
+      kill: { passes: this.#setup.config.agent.maxKillRetries + 1, spareUsers: [h.agentUser, h.monitorUser] },
+    };
+  }
+
+  // ---- ordering and persistence ------------------------------------------------------------------------
+
+  #refuseStale(received: MonitorStamp, what: string): never {
+    const applied = this.#memory.stamp;
+    throw new MmmError(
+      'MMM_STALE_EPOCH',
+      `${what} from monitor epoch ${received.epoch} (seq ${received.seq}) refused: epoch ${applied?.epoch ?? '?'} (seq ${applied?.seq ?? '?'}) was already accepted`,
+      { details: { applied, received } },
+    );
+  }
+
+  /** Accepts the stamp of a desired state (never older than the newest accepted) and notes the contact. */
+  #acceptDesired(stamp: MonitorStamp): MonitorStamp {
+    const applied = this.#memory.stamp;
+    if (applied !== null && compareStamps(stamp, applied) < 0) this.#refuseStale(stamp, 'desired state');
+    this.#touch();
+    return stamp;
+  }
+
+  /** Operations carry only the epoch: refused if older, and a newer epoch becomes the accepted one. */
+  #acceptOp(epoch: number, what: string): MonitorStamp {
+    const applied = this.#memory.stamp;
+    if (applied !== null && epoch < applied.epoch) this.#refuseStale({ epoch, seq: 0 }, what);
+    this.#touch();
+    return applied !== null && applied.epoch === epoch ? applied : { epoch, seq: 0 };
+  }
+
+  #touch(): void {
+    this.#lastContact = this.#now();
+    this.#contacted = true;
+    if (this.#lease.state !== 'ok') {
+      this.#log.info(`monitor contact again (lease was ${this.#lease.state})`);
+      this.#lease = { state: 'ok', message: null };
+    }
+  }
+
+  async #save(next: AgentMemory): Promise<void> {
+    if (JSON.stringify(next) === JSON.stringify(this.#memory)) return;
+    await this.#deps.store.save(next);
+    this.#memory = next;
+  }
+
+  #withoutWriter(roles: readonly RoleIp[]): RoleIp[] {
+    return roles.filter((r) => r.role !== this.#setup.writerRole);
+  }
+
+  // ---- desired state -------------------------------------------------------------------------------------
+
+  async applyDesired(ds: DesiredState): Promise<DesiredStateResult> {
+    const setup = this.#setup;
+    checkHost(setup, ds.host);
+    checkRoles(setup, ds.roles);
+    checkActiveMaster(setup, ds.activeMaster);
+    return this.#serial.run(async () => {
+      const stamp = this.#acceptDesired({ epoch: ds.epoch, seq: ds.seq });
+      await this.#save({ ...this.#memory, stamp }); // persisted before acting: a restart still refuses older
+      const started = this.#now();
+      const bound = await this.#deps.network.listAddresses();
+      this.#bound = bound;
+      let probeError: unknown;
+      const mysql = await this.#deps.mysql.state().then(actualMysql, (e: unknown) => {
+        probeError = e;
+        return null;
+      });
+      if (mysql !== null) this.#writable = !mysql.readOnly;
+      const mem = this.#memory;
+      const plan = planReconcile({
+        writerRole: setup.writerRole,
+        clusterRoleIps: setup.clusterRoleIps,
+        boundIps: bound,
+        mysql,
+        writerGrant: mem.writerGrant,
+        replicationHeld: mem.replicationHeld,
+        desired: { state: ds.state, roles: ds.roles },
+      });
+      const { steps } = await applyActions(plan, this.#ports(), probeError);
+      this.#bound = boundAfter(bound, steps);
+      const wantsWriter = ds.roles.some((r) => r.role === setup.writerRole);
+      const startFailed = steps.some((s) => s.action === 'start-replication' && !s.ok);
+      await this.#save({
+        stamp,
+        hostState: ds.state,
+        roles: ds.roles.map((r) => ({ role: r.role, ip: r.ip })),
+        activeMaster: ds.activeMaster,
+        writerGrant: mem.writerGrant && wantsWriter,
+        replicationHeld: nextReplicationHold(ds.state, mem.replicationHeld, mysql !== null, startFailed),
+      });
+      if (steps.length > 0) this.#logSteps(`desired state epoch ${stamp.epoch} seq ${stamp.seq} (${ds.state})`, steps);
+      return {
+        changed: steps.length > 0,
+        stamp,
+        steps,
+        durationMs: Math.round(this.#now() - started),
+        writer: this.#writerView(),
+      };
+    });
+  }
+
+  #logSteps(what: string, steps: DesiredStateResult['steps']): void {
+    const failed = steps.filter((s) => !s.ok);
+    const summary = steps
+      .map((s) => `${s.action}${s.target === undefined ? '' : ` ${s.target}`}${s.ok ? '' : ' FAILED'}`)
+      .join(', ');
+    if (failed.length === 0) this.#log.info({ steps }, `${what}: ${summary}`);
+    else this.#log.error({ steps }, `${what}: ${summary}`);
+  }
+
+  // ---- failover operations -------------------------------------------------------------------------------
+
+  /** Checks an operation's host and epoch inside the lock, persists the epoch, then runs `body` in the lock. */
+  #operation<T>(req: { host: string; epoch: number }, what: string, body: () => Promise<T>): Promise<T> {
+    checkHost(this.#setup, req.host);
+    return this.#serial.run(async () => {
+      await this.#save({ ...this.#memory, stamp: this.#acceptOp(req.epoch, what) });
+      return body();
+    });
+  }
+
+  async fence(req: FenceRequest): Promise<FenceResult> {
+    const why = `fence requested by the monitor${req.reason === undefined ? '' : `: ${req.reason}`}`;
+    return this.#operation(req, 'fence', () => this.#fenceNow(why));
+  }
+
+  /** Fences and records it; runs inside the lock. */
+  async #fenceNow(why: string): Promise<FenceResult> {
+    const result = await fence(this.#ctx());
+    this.#bound = boundAfter(this.#bound, result.steps);
+    await this.#save({ ...this.#memory, writerGrant: false, roles: this.#withoutWriter(this.#memory.roles) });
+    this.#logSteps(`${why}; fenced=${result.fenced}`, result.steps);
+    return result;
+  }
+
+  async catchUp(req: CatchUpRequest): Promise<CatchUpResult> {
+    await this.#operation(req, 'catch-up', () => Promise.resolve());
+    // The wait itself holds no lock: desired states keep flowing while the relay log drains.
+    const result = await catchUp(this.#ctx(), req);
+    this.#log.info({ result }, `caught up in ${result.waitedMs} ms`);
+    return result;
+  }
+
+  async promote(req: PromoteRequest): Promise<PromoteResult> {
+    return this.#operation(req, 'promote', async () => {
+      const setup = this.#setup;
+      const grant = (): Promise<void> =>
+        this.#save({
+          ...this.#memory,
+          writerGrant: true,
+          roles: [
+            ...this.#withoutWriter(this.#memory.roles),
+            ...setup.writerIps.map((ip) => ({ role: setup.writerRole, ip })),
+          ],
+        });
+      try {
+        const result = await promote(this.#ctx(), req, grant);
+        this.#bound = new Set([...this.#bound, ...setup.writerIps]);
+        this.#logSteps(`promote (replication ${req.replication})`, result.steps);
+        return result;
+      } catch (e) {
+        this.#log.error({ code: errorOf(e).code }, `promote failed: ${errorOf(e).message}`);
+        this.#bound = await this.#deps.network.listAddresses().catch(() => this.#bound);
+        throw e;
+      }
+    });
+  }
+
+  async repoint(req: RepointRequest): Promise<RepointResult> {
+    const setup = this.#setup;
+    checkHost(setup, req.host);
+    const source = checkSource(setup, req.source);
+    return this.#operation(req, 'repoint', async () => {
+      if (this.#memory.hostState === 'ADMIN_OFFLINE') {
+        throw new MmmError('MMM_REFUSED', `host ${setup.host.name} is ADMIN_OFFLINE: its replication stays stopped`);
+      }
+      try {
+        const result = await repoint(this.#ctx(), req, source);
+        this.#logSteps(`repoint to ${source.name}`, result.steps);
+        return result;
+      } catch (e) {
+        this.#log.error({ code: errorOf(e).code }, `repoint to ${source.name} failed: ${errorOf(e).message}`);
+        throw e;
+      }
+    });
+  }
+
+  // ---- writer lease --------------------------------------------------------------------------------------
+
+  /** Writer grant, a writer VIP bound, or writable while the desired state names this host writer. */
+  #holdsWriter(): boolean {
+    const s = this.#setup;
+    const named = this.#memory.roles.some((r) => r.role === s.writerRole);
+    return (
+      holdsWriter(this.#memory.writerGrant, s.writerRole, s.clusterRoleIps, this.#bound) || (named && this.#writable)
+    );
+  }
+
+  #leaseInput(peers: Parameters<typeof decideLease>[0]['peers']): Parameters<typeof decideLease>[0] {
+    const s = this.#setup;
+    return {
+      enabled: s.leaseMs > 0,
+      leaseMs: s.leaseMs,
+      holdsWriter: this.#holdsWriter(),
+      contactAgoMs: this.#now() - this.#lastContact,
+      peerCheck: s.leasePeerCheck,
+      peers,
+    };
+  }
+
+  /** One lease check; the timer calls it every leaseTickMs. Exposed for tests. */
+  async leaseTick(): Promise<void> {
+    if (this.#leaseBusy) return;
+    this.#leaseBusy = true;
+    try {
+      let d: LeaseDecision = decideLease(this.#leaseInput(undefined));
+      if (d.kind === 'ask-peers') {
+        if (this.#lease.state === 'held' && this.#now() - this.#lastPeerAsk < HOLD_RECHECK_MS) return;
+        const s = this.#setup;
+        const answers = await this.#askPeers(Math.max(100, Math.min(500, Math.floor(s.leaseMs / 4))));
+        this.#lastPeerAsk = this.#now();
+        d = decideLease(this.#leaseInput(answers));
+      }
+      switch (d.kind) {
+        case 'ok':
+        case 'ask-peers':
+          if (this.#lease.state === 'held') {
+            this.#log.info('writer lease no longer held: contact with the monitor, or not the writer any more');
+            this.#lease = { state: 'ok', message: null };
+          }
+          return;
+        case 'hold':
+          if (this.#lease.state !== 'held') this.#log.warn(d.message);
+          this.#lease = { state: 'held', message: d.message };
+          return;
+        case 'fence':
+          await this.#selfFence(d.message);
+          return;
+      }
+    } catch (e) {
+      this.#log.error({ code: errorOf(e).code }, `writer lease check failed: ${errorOf(e).message}`);
+    } finally {
+      this.#leaseBusy = false;
+    }
+  }
+
+  async #selfFence(message: string): Promise<void> {
+    await this.#serial.run(async () => {
+      // A desired state may have arrived while we waited for the lock: decide again.
+      const again = decideLease(this.#leaseInput([]));
+      if (again.kind === 'ok') return;
+      this.#log.error(`${message}: fencing myself`);
+      await this.#fenceNow('writer lease self-fence');
+      this.#lease = { state: 'self-fenced', message };
+      this.#lastSelfFence = { at: this.#now(), message };
+    });
+  }
+
+  leaseAnswer(): LeaseAnswer {
+    return {
+      host: this.#setup.host.name,
+      epoch: this.#memory.stamp?.epoch ?? null,
+      lastMonitorContactAgoMs: this.#contacted ? Math.round(this.#now() - this.#lastContact) : null,
+    };
+  }
+
+  #writerView(): WriterView {
+    const now = this.#now();
+    return writerView(this.#setup, this.#memory, {
+      contactAgoMs: this.#contacted ? now - this.#lastContact : null,
+      state: this.#lease.state,
+      message: this.#lease.message,
+      lastSelfFence:
+        this.#lastSelfFence === undefined
+          ? null
+          : { agoMs: now - this.#lastSelfFence.at, message: this.#lastSelfFence.message },
+    });
+  }
+
+  // ---- report --------------------------------------------------------------------------------------------
+
+  async status(): Promise<AgentStatusReport> {
+    const [network, mysql, osUptimeS] = await Promise.all([
+      this.#deps.network.listAddresses().then(
+        (bound) => ({ bound, error: null }),
+        (e: unknown) => ({ bound: this.#bound, error: errorOf(e) }),
+      ),
+      this.#deps.mysql.state().then(
+        (st): MysqlView => ({ up: true, ...st }),
+        (e: unknown): MysqlView => ({ up: false, error: errorOf(e) }),
+      ),
+      (this.#deps.osUptime ?? (() => Promise.resolve(0)))(),
+    ]);
+    if (network.error === null) this.#bound = network.bound;
+    if (mysql.up) this.#writable = !mysql.readOnly;
+    return buildReport({
+      setup: this.#setup,
+      memory: this.#memory,
+      version: this.#deps.version,
+      osUptimeS,
+      agentUptimeS: Math.floor((this.#now() - this.#startedAt) / 1000),
+      network,
+      mysql,
+      writer: this.#writerView(),
+    });
+  }
+}
+
+function actualMysql(st: MysqlState): ActualMysql {
+  const r = st.replication;
+  return {
+    readOnly: st.readOnly,
+    replication: r === null ? null : { ioRunning: r.ioRunning !== 'no', sqlRunning: r.sqlRunning },
+  };
+}

@@ -1,0 +1,52 @@
+// The agent's port to its local MySQL server. The implementation (mysql-ops.ts) runs every statement through
+// common/mysql (dialect + bounded connections); tests use a fake. Every method is bounded in time and throws
+// MmmError: MMM_MYSQL_UNREACHABLE (down, refused, link lost), MMM_TIMEOUT (hung), MMM_MYSQL_ERROR.
+import type { MysqlFacts, Position, ReplicationView } from '../../common/api/agent.js';
+import type { Secret } from '../../common/config/secret.js';
+
+export type MysqlState = MysqlFacts;
+
+export type WaitTarget = { readonly gtid: string } | { readonly file: string; readonly pos: number };
+
+export type WaitOutcome = 'reached' | 'timeout' | 'not-replicating';
+
+export interface ChangeSourceRequest {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: Secret;
+  readonly position:
+    { readonly mode: 'gtid' } | { readonly mode: 'coordinates'; readonly file: string; readonly pos: number };
+  readonly heartbeatPeriodS: number;
+  readonly connectRetryS: number;
+}
+
+export interface KillOptions {
+  /** Passes over the process list (sessions that connect between passes are caught by the next one). */
+  readonly passes: number;
+  /** Sessions of these users are ours (agent, monitor), not clients: never killed. */
+  readonly spareUsers: readonly string[];
+}
+
+export interface MysqlOps {
+  /** Everything the status report shows about MySQL. */
+  state(): Promise<MysqlState>;
+  /**
+   * read_only (and super_read_only where it exists) on or off; resolves once the server confirms it. Turning it
+   * on waits for running write statements; with `unblock`, client sessions are killed when that wait lasts.
+   */
+  setReadOnly(on: boolean, unblock?: KillOptions): Promise<void>;
+  /** Kills client sessions (not replication threads, downstream replicas, our own or `spareUsers`); returns the count. */
+  killClientSessions(opts: KillOptions): Promise<number>;
+  stopReplication(): Promise<void>;
+  startReplication(): Promise<void>;
+  /** Forget the source (RESET SLAVE ALL / RESET REPLICA ALL); replication must be stopped. */
+  resetReplication(): Promise<void>;
+  changeSource(req: ChangeSourceRequest): Promise<void>;
+  replication(): Promise<ReplicationView | null>;
+  /** Waits (bounded by timeoutMs) until the SQL thread has applied `target`. */
+  waitFor(target: WaitTarget, timeoutMs: number): Promise<WaitOutcome>;
+  /** The server's own binlog position (GTID and coordinates). */
+  ownPosition(): Promise<Position>;
+  close(): Promise<void>;
+}
