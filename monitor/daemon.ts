@@ -186,7 +186,7 @@ export class MonitorDaemon {
     this.#model = result.model;
     this.#logEvents(result.events);
     this.#log.info({ epoch: this.#epoch, conflict: result.conflict }, `startup: monitor epoch ${this.#epoch}`);
-    await this.#persist();
+    if (this.model.mode !== 'PASSIVE') await this.#persist();
     await this.#exclusive(async () => this.#push(result.push, this.#desired(), []));
     this.#unsubscribe = this.#checks.onChange(() => {
       this.wake();
