@@ -1,7 +1,7 @@
 // mmm_mond for real: agents in each namespace of a 4-host MariaDB lab (id 45), the monitor in this process
 // (root namespace) talking to them over HTTP, driven through its own API the way mmm_control drives it. VIPs
 // are checked with `ip -n <ns> addr`, never through the agents' reports alone.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +32,7 @@ let writerIp: string;
 let readerIps: string[];
 const agents: LabProcess[] = [];
 let monitor: RunningMonitor | undefined;
+let child: ReturnType<typeof spawn> | undefined;
 let apiClient: JsonClient | undefined;
 const api = (): JsonClient => {
   if (apiClient === undefined) throw new Error('monitor API not started');
@@ -116,6 +117,8 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs
   }
 }
 
+const monFile = (): string => join(dir, 'mmm_mon.yaml');
+
 const readersOn = async (h: Host): Promise<string[]> => [...(await vipsOn(h))].filter((ip) => readerIps.includes(ip));
 
 beforeAll(async () => {
@@ -142,9 +145,8 @@ beforeAll(async () => {
       c.close();
     }),
   );
-  const monFile = join(dir, 'mmm_mon.yaml');
-  writeFileSync(monFile, configText(undefined), { mode: 0o600 });
-  const config = loadConfigText(configText(undefined), monFile, { program: 'MONITOR' });
+  writeFileSync(monFile(), configText(undefined), { mode: 0o600 });
+  const config = loadConfigText(configText(undefined), monFile(), { program: 'MONITOR' });
   const logger = createLogger({ name: 'mmm_mond', level: 'debug', destination: process.stderr });
   monitor = await startMonitor(config, { insecure: false, logger });
   apiClient = new JsonClient({ name: 'monitor', host: '127.0.0.1', port: API_PORT, auth, timeoutMs: 10_000 });
@@ -153,6 +155,7 @@ beforeAll(async () => {
 afterAll(async () => {
   apiClient?.close();
   await monitor?.stop();
+  if (child?.exitCode === null) child.kill('SIGKILL');
   await Promise.all(agents.map(async (a) => a.stop()));
   const report = await lab.down();
   expect(report.leftovers).toEqual([]);
@@ -216,5 +219,38 @@ describe('mmm_mond on a 4-host lab', () => {
       return /^ {2}db3\([0-9.]+\) slave\/ONLINE\./m.test(show.text) ? true : undefined;
     });
     await until('db3 reader VIP back', async () => ((await readersOn('db3')).length === 1 ? true : undefined));
+  }, 120_000);
+
+  it('restarted as mmm_mond (a child process): same roles, no VIP moved, newer epoch; SIGTERM stops it', async () => {
+    const vipsBefore = await Promise.all(HOSTS.map(async (h) => [...(await vipsOn(h))].sort()));
+    const epochBefore = (await api().get<{ epoch: number }>('/v1/health')).epoch;
+    await monitor?.stop();
+    monitor = undefined;
+    const proc = spawn(
+      TS_NODE[0] ?? 'node',
+      [...TS_NODE.slice(1), join(ROOT, 'monitor/main.ts'), '--config', monFile()],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    child = proc;
+    const exited = new Promise<number | null>((res) =>
+      proc.on('exit', (code) => {
+        res(code);
+      }),
+    );
+    const health = await until('restarted monitor', async () =>
+      api().get<{ epoch: number; mode: string }>('/v1/health'),
+    );
+    expect(health.epoch).toBeGreaterThan(epochBefore);
+    expect(health.mode).toBe('ACTIVE');
+    const show = await command('show');
+    expect(show.text.split('\n').filter((l) => l.includes('/ONLINE. Roles: '))).toHaveLength(4);
+    for (let i = 0; i < 10; i++) {
+      await sleep(300);
+      expect(await Promise.all(HOSTS.map(async (h) => [...(await vipsOn(h))].sort()))).toEqual(vipsBefore);
+    }
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 120_000);
 });
