@@ -63,7 +63,8 @@ export function replicationOf(r: AgentStatusReport, now: number): ReplicationInf
   const rep = r.mysql.replication;
   return {
     masterHost: rep.sourceHost ?? undefined,
-    ioRunning: rep.ioRunning === 'yes',
+    // Connecting: the thread runs and retries (MMM's rep_threads treats it as OK, too).
+    ioRunning: rep.ioRunning !== 'no',
     sqlRunning: rep.sqlRunning,
     secondsBehind: rep.secondsBehind,
     gtid: rep.executed.gtid ?? undefined,
