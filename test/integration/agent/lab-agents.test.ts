@@ -249,7 +249,9 @@ describe('mmm_agentd in a lab', () => {
           .find(([ts, h]) => Number(ts) >= t0 && h === 'db4');
         return line === undefined ? undefined : Number(line[0]);
       });
-      expect(first - t0).toBeLessThan(200);
+      // 28-43 ms on a quiet machine; without the gratuitous ARP the old entry lives 15-45 s (lab-facts §5).
+      // The bound is loose so a loaded CI machine does not fail it; the benchmark reports the real figure.
+      expect(first - t0).toBeLessThan(1000);
     } finally {
       await probe.stop();
     }

@@ -120,6 +120,12 @@ describe('checks on a real lab', () => {
       expect(s.rep_threads).toMatchObject({ result: 'ok', message: 'OK' });
       expect(s.rep_backlog).toMatchObject({ result: 'ok', message: 'OK: Backlog is null' });
     }
+    // observations are filled by the checks' own runs; under load the first round may not have brought all
+    await waitFor('GTID and version observations of db1 and db3', () =>
+      checks.getObservation('db3').gtid !== undefined && checks.getObservation('db1').version !== undefined
+        ? true
+        : undefined,
+    );
     const db1 = checks.getObservation('db1');
     expect(db1.readOnly?.value.readOnly).toBe(false);
     expect(db1.replica?.value.source).toBe('db2');
