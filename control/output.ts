@@ -55,6 +55,15 @@ export class Output {
     this.#io.stdout.write(`${text}\n`);
   }
 
+  /**
+   * A failure of our own (usage, configuration, credentials): always on stderr; with --json also as a JSON
+   * document on stdout, so a script reading stdout learns the outcome too.
+   */
+  failure(exitCode: number, message: string): void {
+    this.diagnostic(message);
+    if (this.#json) this.answer({ ok: false, exitCode, text: message });
+  }
+
   /** Diagnostics for the operator: each line prefixed with the program name, on stderr. */
   diagnostic(text: string): void {
     for (const l of text.split('\n')) this.#io.stderr.write(`mmm_control: ${l}\n`);

@@ -112,10 +112,10 @@ async function monitorClient(config: Config, timeoutMs: number): Promise<JsonCli
 
 function reportSetupError(e: unknown, out: Output): number {
   if (e instanceof UsageError || isMmmError(e)) {
-    out.diagnostic(describeError(e));
+    out.failure(CONTROL_EXIT.USAGE, describeError(e));
     return CONTROL_EXIT.USAGE;
   }
-  out.diagnostic(`internal error: ${describeError(e)}`);
+  out.failure(CONTROL_EXIT.REFUSED, `internal error: ${describeError(e)}`);
   return CONTROL_EXIT.REFUSED;
 }
 
@@ -139,7 +139,10 @@ function reportCallError(e: unknown, out: Output): number {
     return CONTROL_EXIT.UNREACHABLE;
   }
   if (code === 'MMM_UNAUTHORIZED' || code === 'MMM_FORBIDDEN') {
-    out.diagnostic(`the monitor refused our credentials (check <socket> in the configuration): ${describeError(e)}`);
+    out.failure(
+      CONTROL_EXIT.USAGE,
+      `the monitor refused our credentials (check <socket> in the configuration): ${describeError(e)}`,
+    );
     return CONTROL_EXIT.USAGE;
   }
   const text = `ERROR: ${describeError(e)}`;

@@ -118,6 +118,9 @@ describe('mmm_control against a fake monitor', () => {
     expect(r.stderr).toMatch(/^mmm_control: the monitor refused our credentials/);
     expect(r.stderr + r.stdout).not.toContain('ffffffffffffffffffff');
     expect(m.received).toEqual([]);
+    const json = await run(['--config', file, '--json', 'ping']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 2, data: null });
   });
 
   it('an answer that does not follow the contract exits 1 with an ERROR line', async () => {
@@ -186,6 +189,18 @@ describe('usage and configuration errors: exit 2', () => {
       code: 2,
       stdout: '',
       stderr: `mmm_control: ${file}:${lineOf(text, 'mode slve')}: <host db3> mode: invalid value 'slve'; expected master or slave\n`,
+    });
+  });
+
+  it('with --json a configuration error is also a JSON document on stdout', async () => {
+    const dir = tempDir();
+    const r = await run(['--json', '@east', 'show'], { searchPath: [dir] });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      exitCode: 2,
+      text: `no config file mmm_mon_east.conf in ${dir} (use --config FILE)`,
+      data: null,
     });
   });
 
