@@ -1,10 +1,13 @@
 // A fake of the *monitor* for the client's unit tests: the real HTTP server factory (token auth) on 127.0.0.1,
 // an ephemeral port, and canned POST /v1/command answers. Also a port nobody listens on and a server that
 // accepts connections and never answers.
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { CommandRequest, CommandResponse } from '../../../common/api/monitor.js';
 import { Secret } from '../../../common/config/secret.js';
+import type { HttpAuth } from '../../../common/http/auth.js';
 import { silentLogger } from '../../../common/log/index.js';
 import { createHttpServer, type HttpServer } from '../../../common/http/server.js';
 
@@ -19,11 +22,9 @@ export interface FakeMonitor {
 
 export async function startFakeMonitor(
   answer: (args: readonly string[]) => CommandResponse | { status: number; body: unknown },
+  auth: HttpAuth = { type: 'token', token: new Secret(TOKEN) },
 ): Promise<FakeMonitor> {
-  const app: HttpServer = await createHttpServer({
-    auth: { type: 'token', token: new Secret(TOKEN) },
-    logger: silentLogger(),
-  });
+  const app: HttpServer = await createHttpServer({ auth, logger: silentLogger() });
   const received: (readonly string[])[] = [];
   app.post<{ Body: CommandRequest }>('/v1/command', async (req, reply) => {
     received.push(req.body.args);
@@ -69,4 +70,21 @@ export async function startHungServer(): Promise<{ port: number; close(): Promis
       );
     },
   };
+}
+
+/**
+ * One self-signed EC certificate for 127.0.0.1 (made by openssl in `dir`) that serves as the CA, the monitor's
+ * certificate and the client's: enough to prove that mmm_control speaks mutual TLS with `<socket> type ssl`.
+ */
+export function selfSignedPki(dir: string): { certFile: string; keyFile: string; caFile: string } {
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2']
+      .concat(['-subj', '/CN=mmm-control-test', '-addext', 'subjectAltName=IP:127.0.0.1'])
+      .concat(['-addext', 'extendedKeyUsage=serverAuth,clientAuth', '-keyout', keyFile, '-out', certFile]),
+    { stdio: 'pipe' },
+  );
+  return { certFile, keyFile, caFile: certFile };
 }

@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandResponse } from '../../../common/api/monitor.js';
 import { CANT_CONNECT, runControl, type RunIo } from '../../../control/run.js';
-import { BASE, cleanupTempDirs, lineOf, tempDir } from '../common/config/fixture.js';
-import { TOKEN, closedPort, startFakeMonitor, startHungServer, type FakeMonitor } from './fake-monitor.js';
+import { BASE, cleanupTempDirs, lineOf, tempDir, writeFile } from '../common/config/fixture.js';
+import {
+  TOKEN,
+  closedPort,
+  selfSignedPki,
+  startFakeMonitor,
+  startHungServer,
+  type FakeMonitor,
+} from './fake-monitor.js';
 
 const SHOW =
   '  db1(198.18.50.11) master/ONLINE. Roles: reader(198.18.50.101), writer(198.18.50.100)\n' +
@@ -105,6 +112,20 @@ describe('mmm_control against a fake monitor', () => {
       'OK: Pinged successfully!\n',
     );
     expect((await withMonitor(['--json', 'ping'], { isTTY: true })).stdout).not.toContain('\u001b');
+  });
+
+  it('<socket> type ssl: mutual TLS with cert_file, key_file and ca_file', async () => {
+    const dir = tempDir();
+    const pki = selfSignedPki(dir);
+    const m = await startFakeMonitor(() => ANSWERS['ping']!, { type: 'ssl', ...pki });
+    cleanups.push(() => m.close());
+    const ssl = `    type ssl\n    cert_file ${pki.certFile}\n    key_file ${pki.keyFile}\n    ca_file ${pki.caFile}\n`;
+    const text = configFor(m.port).replace(`    type token\n    token ${TOKEN}\n`, ssl);
+    expect(text).toContain('type ssl');
+    writeFile(join(dir, 'mmm_mon.conf'), text);
+    const r = await run(['--config', join(dir, 'mmm_mon.conf'), 'ping']);
+    expect(r).toMatchObject({ code: 0, stdout: 'OK: Pinged successfully!\n' });
+    expect(m.received).toEqual([['ping']]);
   });
 
   it('a wrong token is a configuration problem: exit 2, and the token is never printed', async () => {
