@@ -107,7 +107,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['control/output.ts', 'test/lab/cli.ts', 'test/bench/**/*.ts', '**/main.ts', 'scripts/**/*.ts'],
+    files: [
+      'control/output.ts',
+      'test/lab/cli.ts',
+      'test/bench/**/*.ts',
+      'test/demo/**/*.ts',
+      '**/main.ts',
+      'scripts/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

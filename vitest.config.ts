@@ -11,6 +11,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // unit tests run first, then the integration files with their own worker limit (vitest needs a
+          // distinct group for projects with different maxWorkers)
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts', 'test/property/**/*.test.ts'],
         },
       },
@@ -18,6 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts', 'test/system/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -199,7 +199,7 @@ export function helpText(spec: DaemonSpec): string {
   ].join('\n');
 }
 
-function firstSentence(message: string): string {
+export function firstSentence(message: string): string {
   const m = /^(.*?[^.])\.(\s|$)/.exec(message);
   const sentence = m?.[1] ?? message;
   return sentence.charAt(0).toLowerCase() + sentence.slice(1);

@@ -66,6 +66,8 @@ export async function ensureTemplate(progress: Progress = () => undefined): Prom
         '--skip-test-db',
         '--skip-name-resolve',
         `--extra-file=${tmp}/users.sql`,
+        // own tmpdir: concurrent bootstraps in the shared /tmp collide on temporary table names
+        `--tmpdir=${tmp}`,
       ],
       { timeoutMs: 120_000 },
     );

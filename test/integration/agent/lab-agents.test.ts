@@ -249,7 +249,9 @@ describe('mmm_agentd in a lab', () => {
           .find(([ts, h]) => Number(ts) >= t0 && h === 'db4');
         return line === undefined ? undefined : Number(line[0]);
       });
-      expect(first - t0).toBeLessThan(200);
+      // 28-43 ms on a quiet machine; without the gratuitous ARP the old entry lives 15-45 s (lab-facts §5).
+      // The bound is loose so a loaded CI machine does not fail it; the benchmark reports the real figure.
+      expect(first - t0).toBeLessThan(1000);
     } finally {
       await probe.stop();
     }
@@ -356,13 +358,14 @@ describe('mmm_agentd in a lab', () => {
         samples.push([onDb1, onDb2]);
       }
     })();
-    await sleep(100);
+    await sleep(300);
     await desired('db1', [], 'ONLINE', 'db2');
     await openWriter('db2');
-    await sleep(100);
+    await sleep(300);
     control.sampling = false;
     await sampler;
-    expect(samples.length).toBeGreaterThan(10);
+    // each sample runs two `ip addr` commands; on a loaded machine that is slow, so ask only for a few
+    expect(samples.length).toBeGreaterThanOrEqual(4);
     expect(samples.filter(([a, b]) => a && b)).toEqual([]);
     expect(samples[0]).toEqual([true, false]);
     expect(samples[samples.length - 1]).toEqual([false, true]);

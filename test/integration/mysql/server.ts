@@ -119,6 +119,8 @@ async function buildTemplate(base: string): Promise<string> {
       '--innodb-log-file-size=4M',
       '--innodb-buffer-pool-size=16M',
       `--extra-file=${extra}`,
+      // own tmpdir: concurrent bootstraps in the shared /tmp collide on temporary table names (seen in CI)
+      `--tmpdir=${base}`,
     ],
     { timeout: 60_000 },
   );
