@@ -1,0 +1,134 @@
+// The monitor's side of the agent contract (common/api/agent.ts): one JSON client per host, every call bounded
+// by `agent_timeout`, and the conversions between the agent's report and what the pure core reads.
+import {
+  AGENT_ROUTES,
+  type AgentStatusReport,
+  type DesiredState,
+  type DesiredStateResult,
+  type FenceResult,
+  type PromoteResult,
+  type RoleIp,
+} from '../common/api/agent.js';
+import type { Config, HostConfig } from '../common/config/types.js';
+import { MmmError } from '../common/errors/index.js';
+import type { HttpAuth, TlsMaterial } from '../common/http/auth.js';
+import { JsonClient } from '../common/http/client.js';
+import type { AgentView, Answer, DesiredAgentState, ReplicationInfo, SystemView } from './core/index.js';
+
+/** Default seconds for one agent request when the config leaves it out. */
+export const DEFAULT_AGENT_TIMEOUT_S = 2;
+
+/** `name(ip)` → { role, ip }; throws on a malformed id (the core only produces well-formed ones). */
+export function parseRoleIp(id: string): RoleIp {
+  const m = /^([^()]+)\(([^()]+)\)$/.exec(id);
+  if (m === null) throw new MmmError('MMM_INTERNAL', `malformed role id '${id}'`);
+  return { role: m[1] ?? '', ip: m[2] ?? '' };
+}
+
+export function roleIpId(r: RoleIp): string {
+  return `${r.role}(${r.ip})`;
+}
+
+/** The wire form of a desired state the core decided. */
+export function toDesiredState(host: string, epoch: number, seq: number, d: DesiredAgentState): DesiredState {
+  if (d.state === 'UNKNOWN') throw new MmmError('MMM_INTERNAL', `refusing to push state UNKNOWN to ${host}`);
+  return {
+    host,
+    epoch,
+    seq,
+    state: d.state,
+    roles: d.roles.map(parseRoleIp),
+    activeMaster: d.activeMaster === '' ? null : d.activeMaster,
+  };
+}
+
+/** MMM's GET_AGENT_STATUS view of a report: what the agent was last told. */
+export function agentViewOf(r: AgentStatusReport): AgentView {
+  return { state: r.hostState, roles: r.roles.map(roleIpId), master: r.activeMaster ?? '', uptime: r.osUptimeS };
+}
+
+/** MMM's GET_SYSTEM_STATUS view of a report: what is really on the host. */
+export function systemViewOf(r: AgentStatusReport): SystemView {
+  const up = r.mysql.up ? r.mysql : undefined;
+  return {
+    writable: up !== undefined && !up.readOnly,
+    roles: r.vips.bound.map(roleIpId),
+    masterIp: up?.replication?.sourceIp ?? '',
+  };
+}
+
+/** Replication facts of a report for the model (undefined when MySQL could not be read or has no source). */
+export function replicationOf(r: AgentStatusReport, now: number): ReplicationInfo | undefined {
+  if (!r.mysql.up || r.mysql.replication === null) return undefined;
+  const rep = r.mysql.replication;
+  return {
+    masterHost: rep.sourceHost ?? undefined,
+    // Connecting: the thread runs and retries (MMM's rep_threads treats it as OK, too).
+    ioRunning: rep.ioRunning !== 'no',
+    sqlRunning: rep.sqlRunning,
+    secondsBehind: rep.secondsBehind,
+    gtid: rep.executed.gtid ?? undefined,
+    observedAt: now,
+  };
+}
+
+export function answerOf<T>(v: T | Error): Answer<T> {
+  return v instanceof Error ? { ok: false, answer: v.message } : { ok: true, view: v };
+}
+
+/** What the daemon needs from the agents; a fake implements it in unit tests. */
+export interface AgentPort {
+  status(host: string): Promise<AgentStatusReport>;
+  push(state: DesiredState): Promise<DesiredStateResult>;
+  fence(host: string, epoch: number, reason: string): Promise<FenceResult>;
+  promote(host: string, epoch: number): Promise<PromoteResult>;
+  close(): void;
+}
+
+/** The real thing: HTTP to every configured agent. */
+export class HttpAgents implements AgentPort {
+  readonly #clients = new Map<string, JsonClient>();
+
+  constructor(config: Config, auth: HttpAuth, tls?: TlsMaterial) {
+    const timeoutMs = (config.monitor?.agentTimeout ?? DEFAULT_AGENT_TIMEOUT_S) * 1000;
+    for (const h of config.hosts) this.#clients.set(h.name, clientFor(h, auth, timeoutMs, tls));
+  }
+
+  #client(host: string): JsonClient {
+    const c = this.#clients.get(host);
+    if (c === undefined) throw new MmmError('MMM_INTERNAL', `no agent client for host '${host}'`);
+    return c;
+  }
+
+  async status(host: string): Promise<AgentStatusReport> {
+    return this.#client(host).get<AgentStatusReport>(AGENT_ROUTES.status.path);
+  }
+
+  async push(state: DesiredState): Promise<DesiredStateResult> {
+    return this.#client(state.host).put<DesiredStateResult>(AGENT_ROUTES.desiredState.path, state);
+  }
+
+  async fence(host: string, epoch: number, reason: string): Promise<FenceResult> {
+    return this.#client(host).post<FenceResult>(AGENT_ROUTES.fence.path, { host, epoch, reason });
+  }
+
+  async promote(host: string, epoch: number): Promise<PromoteResult> {
+    // keep: master-master replication stays as it is (MMM never touched it when moving the writer).
+    return this.#client(host).post<PromoteResult>(AGENT_ROUTES.promote.path, { host, epoch, replication: 'keep' });
+  }
+
+  close(): void {
+    for (const c of this.#clients.values()) c.close();
+  }
+}
+
+function clientFor(h: HostConfig, auth: HttpAuth, timeoutMs: number, tls: TlsMaterial | undefined): JsonClient {
+  return new JsonClient({
+    name: `agent ${h.name}`,
+    host: h.ip,
+    port: h.agentPort,
+    auth,
+    ...(tls === undefined ? {} : { tls }),
+    timeoutMs,
+  });
+}

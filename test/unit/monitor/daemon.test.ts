@@ -1,0 +1,216 @@
+// The daemon shell with fake agents, checks and network: pushes in order with the epoch and a growing seq,
+// the writer gate (promote only after the old writer is fenced or its lease is over), kill_host_bin, the
+// status file and the start epoch.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  AgentStatusReport,
+  DesiredState,
+  DesiredStateResult,
+  FenceResult,
+  PromoteResult,
+} from '../../../common/api/agent.js';
+import type { Config } from '../../../common/config/types.js';
+import { MmmError } from '../../../common/errors/index.js';
+import { silentLogger } from '../../../common/log/index.js';
+import type { AgentPort } from '../../../monitor/agent-link.js';
+import type { CheckStatusView, ChecksMetrics } from '../../../monitor/checks/index.js';
+import { MonitorDaemon, type ChecksPort, type NetworkPort } from '../../../monitor/daemon.js';
+import { seedConfig, T0 } from './core/fixtures.js';
+
+const HOSTS = ['db1', 'db2', 'db3', 'db4'];
+
+class FakeAgents implements AgentPort {
+  readonly log: string[] = [];
+  readonly pushes: DesiredState[] = [];
+  readonly down = new Set<string>();
+  readonly holding = new Map<string, 'none' | 'open' | 'pending-promote'>();
+  stampEpoch: number | null = null;
+
+  #check(host: string): void {
+    if (this.down.has(host)) throw new MmmError('MMM_AGENT_UNREACHABLE', `agent ${host}: ECONNREFUSED`);
+  }
+
+  async status(host: string): Promise<AgentStatusReport> {
+    this.#check(host);
+    return Promise.resolve({
+      host,
+      osUptimeS: 1000,
+      hostState: 'UNKNOWN',
+      roles: [],
+      activeMaster: null,
+      stamp: this.stampEpoch === null ? null : { epoch: this.stampEpoch, seq: 3 },
+      vips: { bound: [], error: null },
+      mysql: { up: true, readOnly: host !== 'db1', replication: null },
+      writer: { holding: this.holding.get(host) ?? 'none' },
+    } as unknown as AgentStatusReport);
+  }
+
+  async push(d: DesiredState): Promise<DesiredStateResult> {
+    this.#check(d.host);
+    this.pushes.push(d);
+    this.log.push(`push ${d.host}`);
+    const wantsWriter = d.roles.some((r) => r.role === 'writer');
+    const was = this.holding.get(d.host) ?? 'none';
+    const holding = !wantsWriter ? 'none' : was === 'open' ? 'open' : 'pending-promote';
+    this.holding.set(d.host, holding);
+    return Promise.resolve({ steps: [], writer: { holding } } as unknown as DesiredStateResult);
+  }
+
+  async fence(host: string): Promise<FenceResult> {
+    this.log.push(`fence ${host}`);
+    return Promise.resolve({} as FenceResult);
+  }
+
+  async promote(host: string, epoch: number): Promise<PromoteResult> {
+    this.#check(host);
+    this.log.push(`promote ${host} epoch ${epoch}`);
+    this.holding.set(host, 'open');
+    return Promise.resolve({} as PromoteResult);
+  }
+
+  close(): void {
+    this.log.push('close');
+  }
+}
+
+class FakeChecks implements ChecksPort {
+  readonly failed = new Set<string>();
+
+  async start(): Promise<void> {
+    return Promise.resolve();
+  }
+  async stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  getStatuses(host: string): Readonly<Record<string, CheckStatusView>> {
+    const view = (ok: boolean): CheckStatusView => ({
+      result: ok ? 'ok' : 'failed',
+      message: ok ? 'OK' : 'ERROR: Could not ping',
+      lastChange: T0,
+      lastRunAt: T0,
+      latencyMs: 1,
+      lastRaw: undefined,
+    });
+    const down = this.failed.has(host);
+    return { ping: view(!down), mysql: view(!down), rep_threads: view(true), rep_backlog: view(true) };
+  }
+  onChange(): () => void {
+    return () => undefined;
+  }
+  metrics(): ChecksMetrics {
+    return { hosts: {} };
+  }
+}
+
+const net: NetworkPort = {
+  haveNet: true,
+  waitUntilReachable: async () => Promise.resolve(),
+  start: () => undefined,
+  stop: async () => Promise.resolve(),
+};
+
+let dir: string;
+let now: number;
+let agents: FakeAgents;
+let checks: FakeChecks;
+let kills: string[];
+let daemon: MonitorDaemon;
+
+function makeDaemon(config: Config): MonitorDaemon {
+  return new MonitorDaemon({
+    config,
+    logger: silentLogger(),
+    agents,
+    checks,
+    network: net,
+    now: () => now,
+    runKill: async (bin, host, pingOk) => {
+      kills.push(`${bin} ${host} ${pingOk ? 1 : 0}`);
+      return Promise.resolve();
+    },
+  });
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mond-daemon-'));
+  now = T0;
+  agents = new FakeAgents();
+  checks = new FakeChecks();
+  kills = [];
+});
+
+afterEach(async () => {
+  await daemon.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const config = (): Config =>
+  seedConfig({ monitor: { statusPath: join(dir, 'status'), killHostBin: '/usr/local/bin/kill_host', tick: 60 } });
+
+async function allOnline(): Promise<void> {
+  for (const h of HOSTS) expect((await daemon.command(['set_online', h])).exitCode).toBe(0);
+  await daemon.tickNow();
+}
+
+describe('MonitorDaemon', () => {
+  it('first start: epoch 1, every host ONLINE after set_online, db1 promoted once after its push', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    expect(daemon.epoch).toBe(1);
+    expect(readFileSync(join(dir, 'status.epoch'), 'utf8')).toBe('1\n');
+    await allOnline();
+    expect(Object.values(daemon.model.hosts).map((h) => h.state)).toEqual(HOSTS.map(() => 'ONLINE'));
+    const promotes = agents.log.filter((l) => l.startsWith('promote'));
+    expect(promotes).toEqual(['promote db1 epoch 1']);
+    expect(agents.log.indexOf('push db1')).toBeLessThan(agents.log.indexOf('promote db1 epoch 1'));
+    const seqs = agents.pushes.map((p) => p.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(agents.pushes.every((p) => p.epoch === 1)).toBe(true);
+    const status = readFileSync(join(dir, 'status'), 'utf8');
+    expect(status).toMatch(/^db1\|ONLINE\|.*writer\(198\.18\.0\.100\)/m);
+    expect(status.split('\n').filter((l) => l !== '')).toHaveLength(4);
+  });
+
+  it('starts above the stored epoch and every epoch an agent reports', async () => {
+    writeFileSync(join(dir, 'status.epoch'), '3\n');
+    agents.stampEpoch = 7;
+    daemon = makeDaemon(config());
+    await daemon.start();
+    expect(daemon.epoch).toBe(8);
+  });
+
+  it('moves the writer off an unreachable db1 only after writer_lease + lease_margin, and kills db1', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.log.length = 0;
+    agents.down.add('db1');
+    checks.failed.add('db1');
+    now += 1000;
+    await daemon.tickNow();
+    expect(daemon.model.hosts['db1']?.state).toBe('HARD_OFFLINE');
+    expect(kills).toEqual(['/usr/local/bin/kill_host db1 0']);
+    expect(agents.holding.get('db2')).toBe('pending-promote');
+    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual([]);
+    // writer_lease 10 s + lease_margin 1 s after the last answer of db1 (at T0, during allOnline).
+    now = T0 + 10_999;
+    await daemon.tickNow();
+    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual([]);
+    now = T0 + 11_000;
+    await daemon.tickNow();
+    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual(['promote db2 epoch 1']);
+  });
+
+  it('answers commands with MMM text and refuses unknown hosts', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    const r = await daemon.command(['set_online', 'db9']);
+    expect(r.exitCode).toBe(1);
+    expect(r.text).toBe("ERROR: Unknown host name 'db9'!");
+    expect((await daemon.command(['mode'])).text).toBe('ACTIVE');
+  });
+});
