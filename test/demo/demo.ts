@@ -2,7 +2,9 @@
 // (mmm_common.conf + per-host mmm_agent.conf, our token auth added), with a real mmm_agentd running inside
 // each host's network namespace, and mmm_mond in the root namespace once the monitor daemon is built.
 // `npm run demo -- down` removes everything. Running `up` twice rebuilds the cluster from scratch.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, execFile } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret } from '../../common/config/secret.js';
@@ -15,6 +17,9 @@ const HOSTS = ['db1', 'db2', 'db3', 'db4'] as const;
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIR = join(labDir(ID), 'demo');
 const TOKEN_FILE = join(DIR, 'token');
+const MON_CONF = join(DIR, 'mmm_mon.conf');
+const MON_PID = join(DIR, 'mmm_mond.pid');
+const CONTROL = [process.execPath, join(ROOT, 'dist/control/main.js'), '--config', MON_CONF];
 const say = (line: string): void => {
   console.log(`demo: ${line}`);
 };
@@ -110,7 +115,48 @@ async function waitAgent(lab: Lab, host: string, token: string): Promise<unknown
   }
 }
 
+const execFileP = promisify(execFile);
+
+async function control(...args: string[]): Promise<string> {
+  const [cmd, ...rest] = CONTROL;
+  try {
+    const r = await execFileP(cmd!, [...rest, ...args], { timeout: 10_000 });
+    return r.stdout;
+  } catch (e) {
+    return (e as { stdout?: string }).stdout ?? '';
+  }
+}
+
+/** Polls `mmm_control show` until every host is ONLINE (60 s at most), printing progress. */
+async function waitOnline(): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  for (;;) {
+    const show = await control('show');
+    const online = HOSTS.filter((h) => new RegExp(`^  ${h}\\(.*/ONLINE\\.`, 'm').test(show)).length;
+    const line = `${online}/${HOSTS.length} hosts ONLINE`;
+    if (line !== last) say(`      ${line}`);
+    last = line;
+    if (online === HOSTS.length) return show;
+    if (Date.now() > deadline) throw new Error(`hosts not ONLINE after 60 s; see ${DIR}/mmm_mond.log\n${show}`);
+    await sleep(1000);
+  }
+}
+
+function stopMonitor(): void {
+  if (!existsSync(MON_PID)) return;
+  const pid = Number(readFileSync(MON_PID, 'utf8').trim());
+  if (pid > 0) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 async function up(): Promise<void> {
+  stopMonitor();
   say('[1/4] creating the 4-host MariaDB lab (id 0, 198.18.0.0/24): db1<->db2 master-master, db3/db4 replicas of db1');
   const lab = await Lab.up({
     id: ID,
@@ -132,17 +178,25 @@ async function up(): Promise<void> {
     await waitAgent(lab, h, token);
     say(`      agent on ${h} (${lab.host(h).ip}:9989) answers`);
   }
-  const monitorMain = join(ROOT, 'dist/monitor/daemon.js');
-  if (existsSync(monitorMain)) {
-    say('[4/4] mmm_mond is built: start it with');
-    say(`      node dist/monitor/main.js --config ${join(DIR, 'mmm_mon.conf')}`);
-  } else {
-    say('[4/4] mmm_mond (the monitor daemon) is not built yet in this version: agents and cluster only');
-  }
+  say('[4/4] starting mmm_mond in the root namespace; first start finds every host AWAITING_RECOVERY (as MMM),');
+  say('      auto_set_online 10 brings them ONLINE');
+  const mon = spawn(process.execPath, [join(ROOT, 'dist/monitor/main.js'), '--config', MON_CONF], {
+    detached: true,
+    stdio: ['ignore', openSync(join(DIR, 'mmm_mond.log'), 'a'), openSync(join(DIR, 'mmm_mond.log'), 'a')],
+  });
+  mon.unref();
+  writeFileSync(MON_PID, `${String(mon.pid)}\n`);
+  const show = await waitOnline();
+  console.log('');
+  console.log('$ mmm_control show');
+  console.log(show);
   console.log('');
   for (const st of await lab.status()) console.log(formatStatus(st));
   console.log('');
   console.log('Try this:');
+  console.log(`  node dist/control/main.js --config ${MON_CONF} show    # (mmm_control after npm link)`);
+  console.log(`  node dist/control/main.js --config ${MON_CONF} move_role writer db2`);
+  console.log(`  node dist/control/main.js --config ${MON_CONF} set_offline db3`);
   console.log('  npm run lab -- status --id 0                      # replication state of every host');
   console.log(
     `  ip netns exec mmm0-db3 mariadb -h ${lab.host('db1').ip} -u app -p${LAB_USERS.app.password} app -e 'select @@hostname'`,
@@ -153,7 +207,8 @@ async function up(): Promise<void> {
 }
 
 async function down(): Promise<void> {
-  say('stopping agents and MariaDB servers, removing namespaces, bridge and state');
+  say('stopping mmm_mond, agents and MariaDB servers, removing namespaces, bridge and state');
+  stopMonitor();
   const report = await Lab.down(ID, { force: true });
   say(`done in ${report.ms} ms; leftovers: ${report.leftovers.length === 0 ? 'none' : report.leftovers.join(', ')}`);
 }
