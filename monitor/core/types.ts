@@ -1,18 +1,12 @@
 // Vocabulary of the monitor's pure core: host states, modes, check status, the per-host and cluster models and
 // the records every decision returns (state changes, role moves, log events). Everything here is immutable
 // data; functions that change it return new values. Times are epoch milliseconds passed in by the shell.
+import { HOST_STATES as AGENT_HOST_STATES } from '../../common/api/agent.js';
 import type { CheckName } from '../../common/config/types.js';
 
-/** MMM 2.2.1 host states (spec §2.1). UNKNOWN only exists before startup reconciliation. */
-export const HOST_STATES = [
-  'ONLINE',
-  'ADMIN_OFFLINE',
-  'HARD_OFFLINE',
-  'AWAITING_RECOVERY',
-  'REPLICATION_DELAY',
-  'REPLICATION_FAIL',
-  'UNKNOWN',
-] as const;
+/** MMM 2.2.1 host states (spec §2.1): the states the agent contract carries, plus UNKNOWN, which only exists
+ *  in the monitor before startup reconciliation. */
+export const HOST_STATES = [...AGENT_HOST_STATES, 'UNKNOWN'] as const;
 export type HostState = (typeof HOST_STATES)[number];
 
 /** Monitor modes (spec §5), spelled as `mmm_control mode` prints them. */

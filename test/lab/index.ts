@@ -13,3 +13,4 @@ export { LAB_GRANTS, LAB_USERS, type Credentials, type LabUser } from './users.j
 export { ensureTemplate } from './template.js';
 export { ensurePackages, missingPackages } from './install.js';
 export { labLockOwner } from './lock.js';
+export { boundVips, clusterYaml, type ClusterYamlOptions } from './cluster-config.js';

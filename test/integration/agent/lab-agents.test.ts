@@ -1,12 +1,10 @@
 // mmm_agentd for real: one agent process inside each host's network namespace of a 4-host MariaDB lab (id 30),
 // driven over HTTP from the root namespace the way the monitor drives it. VIPs, read_only, sessions and
 // replication are checked on the servers themselves, never through the agent's own report alone.
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,9 +21,8 @@ import {
 import { Secret } from '../../../common/config/secret.js';
 import { JsonClient } from '../../../common/http/client.js';
 import { failure } from './failure.js';
-import { Lab, LAB_USERS, type LabProcess } from '../../lab/index.js';
+import { Lab, LAB_USERS, boundVips, clusterYaml, type LabProcess } from '../../lab/index.js';
 
-const run = promisify(execFile);
 const ID = 30;
 const ROOT = resolve(import.meta.dirname, '../../..');
 // node with tsx's loader (not the tsx CLI, which would run the agent in a child and swallow SIGHUP): the lab
@@ -46,8 +43,6 @@ const epoch = 7;
 let seq = 0;
 
 function configFor(host: Host): string {
-  const ip = (h: Host): string => lab.host(h).ip;
-  const pw = (u: keyof typeof LAB_USERS): string => LAB_USERS[u].password;
   return [
     'active_master_role: writer',
     `this: ${host}`,
@@ -55,31 +50,7 @@ function configFor(host: Host): string {
     'socket:',
     '  type: token',
     `  token_file: ${dir}/token`,
-    'hosts:',
-    '  default:',
-    '    cluster_interface: eth0',
-    `    agent_user: ${LAB_USERS.mmm_agent.user}`,
-    `    agent_password: ${pw('mmm_agent')}`,
-    `    monitor_user: ${LAB_USERS.mmm_monitor.user}`,
-    `    monitor_password: ${pw('mmm_monitor')}`,
-    `    replication_user: ${LAB_USERS.repl.user}`,
-    `    replication_password: ${pw('repl')}`,
-    ...HOSTS.flatMap((h, i) => [
-      `  ${h}:`,
-      `    ip: ${ip(h)}`,
-      `    mode: ${i < 2 ? 'master' : 'slave'}`,
-      ...(i < 2 ? [`    peer: ${i === 0 ? 'db2' : 'db1'}`] : []),
-      `    state_path: ${dir}/${h}.state`,
-    ]),
-    'roles:',
-    '  writer:',
-    '    mode: exclusive',
-    '    hosts: [db1, db2]',
-    `    ips: [${writerIp}]`,
-    '  reader:',
-    '    mode: balanced',
-    `    hosts: [${HOSTS.join(', ')}]`,
-    `    ips: [${readerIps.join(', ')}]`,
+    ...clusterYaml(lab, { stateDir: dir, writerIp, readerIps }),
     '',
   ].join('\n');
 }
@@ -131,10 +102,7 @@ async function desired(
   });
 }
 
-async function vipsOn(host: Host): Promise<Set<string>> {
-  const { stdout } = await run('ip', ['-n', lab.host(host).ns, '-o', '-4', 'addr', 'show', 'dev', 'eth0']);
-  return new Set([...stdout.matchAll(/inet (\S+)\/32/g)].map((m) => m[1] ?? ''));
-}
+const vipsOn = (host: Host): Promise<Set<string>> => boundVips(lab, host);
 
 async function readOnly(host: Host): Promise<number> {
   const rows = await lab.sql(host, 'SELECT @@GLOBAL.read_only AS ro');

@@ -1,12 +1,11 @@
 // mmm_mond for real: agents in each namespace of a 4-host MariaDB lab (id 45), the monitor in this process
 // (root namespace) talking to them over HTTP, driven through its own API the way mmm_control drives it. VIPs
 // are checked with `ip -n <ns> addr`, never through the agents' reports alone.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROUTES } from '../../../common/api/agent.js';
 import type { CommandResponse } from '../../../common/api/monitor.js';
@@ -15,9 +14,8 @@ import { Secret } from '../../../common/config/secret.js';
 import { JsonClient } from '../../../common/http/client.js';
 import { createLogger } from '../../../common/log/index.js';
 import { startMonitor, type RunningMonitor } from '../../../monitor/run.js';
-import { Lab, LAB_USERS, type LabProcess } from '../../lab/index.js';
+import { Lab, boundVips, clusterYaml, type LabProcess } from '../../lab/index.js';
 
-const run = promisify(execFile);
 const ID = 45;
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TS_NODE = [process.execPath, '--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href];
@@ -40,7 +38,6 @@ const api = (): JsonClient => {
 };
 
 function configText(self: Host | undefined): string {
-  const pw = (u: keyof typeof LAB_USERS): string => LAB_USERS[u].password;
   return [
     'active_master_role: writer',
     ...(self === undefined ? [] : [`this: ${self}`]),
@@ -64,39 +61,12 @@ function configText(self: Host | undefined): string {
     '    check_period: 0.5',
     '    trap_period: 2',
     '    timeout: 1',
-    'hosts:',
-    '  default:',
-    '    cluster_interface: eth0',
-    `    agent_user: ${LAB_USERS.mmm_agent.user}`,
-    `    agent_password: ${pw('mmm_agent')}`,
-    `    monitor_user: ${LAB_USERS.mmm_monitor.user}`,
-    `    monitor_password: ${pw('mmm_monitor')}`,
-    `    replication_user: ${LAB_USERS.repl.user}`,
-    `    replication_password: ${pw('repl')}`,
-    ...HOSTS.flatMap((h, i) => [
-      `  ${h}:`,
-      `    ip: ${lab.host(h).ip}`,
-      `    mode: ${i < 2 ? 'master' : 'slave'}`,
-      ...(i < 2 ? [`    peer: ${i === 0 ? 'db2' : 'db1'}`] : []),
-      `    state_path: ${dir}/${h}.state`,
-    ]),
-    'roles:',
-    '  writer:',
-    '    mode: exclusive',
-    '    hosts: [db1, db2]',
-    `    ips: [${writerIp}]`,
-    '  reader:',
-    '    mode: balanced',
-    `    hosts: [${HOSTS.join(', ')}]`,
-    `    ips: [${readerIps.join(', ')}]`,
+    ...clusterYaml(lab, { stateDir: dir, writerIp, readerIps }),
     '',
   ].join('\n');
 }
 
-async function vipsOn(host: Host): Promise<Set<string>> {
-  const { stdout } = await run('ip', ['-n', lab.host(host).ns, '-o', '-4', 'addr', 'show', 'dev', 'eth0']);
-  return new Set([...stdout.matchAll(/inet (\S+)\/32/g)].map((m) => m[1] ?? ''));
-}
+const vipsOn = (host: Host): Promise<Set<string>> => boundVips(lab, host);
 
 async function command(...args: string[]): Promise<CommandResponse> {
   return api().post<CommandResponse>('/v1/command', { args });
