@@ -7,7 +7,8 @@
 // each replica of that source is classified:
 //
 //   receiving   IO Yes and progress seen after F (position or heartbeat counter moved between two samples
-//               both taken at or after F): the source is alive and talks to this replica.
+//               both taken at or after F), and not silent since for more than 2 × the heartbeat period: the
+//               source is alive and talks to this replica.
 //   lost        IO not Yes with a connection errno (2002, 2003, 2006, 2013, 1158-1161), or Connecting with no
 //               error yet (a reconnect after slave_net_timeout), lost at most LOST_LOOKBACK_MS before F.
 //   stalled     IO Yes but nothing at all received for more than 2 × the heartbeat period (a hung or cut-off
@@ -38,8 +39,10 @@ export const LOST_LOOKBACK_MS = 5000;
 
 /** What one liveness probe read on a replica. */
 export interface ReplicaSample {
-  /** Epoch ms the probe answered. */
+  /** Epoch ms the probe was sent: what it read was read at or after this. */
   readonly at: number;
+  /** Epoch ms the probe answered: what it read was read at or before this. */
+  readonly answeredAt: number;
   /** Config name of the replica's source; undefined when replication is off or points elsewhere. */
   readonly source: string | undefined;
   readonly ioRunning: IoThreadState;
@@ -60,9 +63,9 @@ export interface ReplicaTrack {
   readonly latest: ReplicaSample;
   /** First sample towards this source. */
   readonly firstAt: number;
-  /** Time of the sample that first showed the latest progress (firstAt if none seen). */
+  /** Answer time of the sample that first showed the latest progress (firstAt if none seen): it was before. */
   readonly progressSeenAt: number;
-  /** Time of the sample before that one: the progress happened after it. Undefined until progress is seen. */
+  /** Send time of the sample before that one: the progress happened after it. Undefined until progress is seen. */
   readonly progressAfter: number | undefined;
   /** Last sample with IO Yes. */
   readonly connectedAt: number | undefined;
@@ -104,7 +107,7 @@ export function trackReplica(
     source,
     latest: sample,
     firstAt: prev.firstAt,
-    progressSeenAt: progressed ? sample.at : prev.progressSeenAt,
+    progressSeenAt: progressed ? sample.answeredAt : prev.progressSeenAt,
     progressAfter: progressed ? prev.latest.at : prev.progressAfter,
     connectedAt: yes ? sample.at : prev.connectedAt,
     lostAt: yes ? undefined : (prev.lostAt ?? (prev.connectedAt === undefined ? undefined : sample.at)),
@@ -117,7 +120,7 @@ export interface ReplicaEvidence {
   readonly ioRunning: IoThreadState;
   readonly lastIoErrno: number;
   readonly lastIoError: string;
-  /** Epoch ms of the replica's latest sample. */
+  /** Epoch ms the replica's latest sample answered. */
   readonly sampledAt: number;
   /** Epoch ms of the sample that first showed its latest progress. */
   readonly progressSeenAt: number;
@@ -163,17 +166,21 @@ export function classifyReplica(
   lookbackMs = LOST_LOOKBACK_MS,
 ): { view: ReplicaView; detail: string } {
   const s = t.latest;
-  if (now - s.at > freshMs) return { view: 'stale', detail: `no answer from ${t.host} for ${now - s.at} ms` };
+  if (now - s.answeredAt > freshMs) {
+    return { view: 'stale', detail: `no answer from ${t.host} for ${now - s.answeredAt} ms` };
+  }
   if (s.ioRunning === 'Yes') {
-    if (t.progressAfter !== undefined && t.progressAfter >= since) {
-      return { view: 'receiving', detail: `received from ${t.source} ${s.at - t.progressSeenAt} ms ago` };
-    }
-    const silentMs = s.at - t.progressSeenAt;
+    const silentMs = Math.max(0, s.at - t.progressSeenAt);
     const hb = s.heartbeatPeriodMs;
-    if (hb === null || hb <= 0) return { view: 'waiting', detail: 'IO Yes, no heartbeat configured to tell' };
-    if (silentMs > 2 * hb) {
+    const beats = hb !== null && hb > 0;
+    // Silence first: progress seen after F by a probe that started before a freeze must not vouch for ever.
+    if (beats && silentMs > 2 * hb) {
       return { view: 'stalled', detail: `IO Yes but nothing received for ${silentMs} ms (heartbeat ${hb} ms)` };
     }
+    if (t.progressAfter !== undefined && t.progressAfter >= since) {
+      return { view: 'receiving', detail: `IO Yes, received within the last ${silentMs} ms` };
+    }
+    if (!beats) return { view: 'waiting', detail: 'IO Yes, no heartbeat configured to tell' };
     return { view: 'waiting', detail: `IO Yes, nothing received for ${silentMs} ms (heartbeat ${hb} ms)` };
   }
   if (isLostState(s) && t.lostAt !== undefined && t.lostAt >= since - lookbackMs) {
@@ -203,7 +210,7 @@ export function judgeLiveness(input: JudgeInput): Judgement {
         ioRunning: t.latest.ioRunning,
         lastIoErrno: t.latest.lastIoErrno,
         lastIoError: t.latest.lastIoError,
-        sampledAt: t.latest.at,
+        sampledAt: t.latest.answeredAt,
         progressSeenAt: t.progressSeenAt,
         heartbeatPeriodMs: t.latest.heartbeatPeriodMs,
         detail: c.detail,

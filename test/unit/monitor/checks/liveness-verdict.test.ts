@@ -16,6 +16,7 @@ const FRESH = 2000;
 function sample(at: number, over: Partial<ReplicaSample> = {}): ReplicaSample {
   return {
     at,
+    answeredAt: at,
     source: 'db1',
     ioRunning: 'Yes',
     lastIoErrno: 0,
@@ -89,6 +90,7 @@ describe('classifyReplica', () => {
   const yesTable: [string, ReplicaTrack, number, ReplicaView][] = [
     ['beat after F (both samples after F)', beating(11_000, 11_100), 11_100, 'receiving'],
     ['beat seen first after F but sample before F', beating(10_000, 10_100), 10_100, 'waiting'],
+    ['beat after F, then silent over 2 × heartbeat', beating(11_000, 13_100), 13_100, 'stalled'],
     ['silent 2 × heartbeat exactly: not yet', beating(8_000, 10_000), 10_000, 'waiting'],
     ['silent just over 2 × heartbeat', beating(8_000, 10_001), 10_001, 'stalled'],
     ['silent long', beating(5_000, 12_000), 12_000, 'stalled'],
