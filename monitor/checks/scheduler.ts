@@ -26,14 +26,9 @@ import { LivenessWatch, type LivenessSettings } from './liveness.js';
 import { errorOccurred, reachableByReplicas, TIMEOUT, type RawResult } from './messages.js';
 import { cloneMetrics, emptyMetrics, recordRun, type ChecksMetrics } from './metrics.js';
 import { applyPatch, emptyObservation, markConnectionLost, withLiveness, type HostObservation } from './observation.js';
-import { Pinger } from './ping.js';
-import {
-  HostProbes,
-  type HostProbesOptions,
-  type LivenessProbeOutcome,
-  type ProbeOutcome,
-  type ProbeSettings,
-} from './probes.js';
+import type { Pinger } from './ping.js';
+import type { LivenessProbeOutcome, ProbeOutcome, ProbeSettings } from './probes.js';
+import { defaultProbers, validateCheck } from './setup.js';
 
 /** Runs the checks of one host (HostProbes; a fake in unit tests). */
 export interface HostProber {
@@ -117,15 +112,6 @@ const monotonicEpoch = (): number => Math.floor(performance.timeOrigin + perform
  * The slot stays busy until the runner really returns, so runs never overlap.
  */
 export const RUN_SAFETY_MARGIN_MS = 1000;
-
-function validateCheck(c: CheckConfig): void {
-  const bad = (key: string, v: number, what: string): MmmError =>
-    new MmmError('MMM_CONFIG_INVALID', `<check ${c.name}> ${key}: expected ${what}, got ${v}`);
-  if (!(Number.isFinite(c.checkPeriod) && c.checkPeriod > 0)) throw bad('check_period', c.checkPeriod, 'seconds > 0');
-  if (!(Number.isFinite(c.trapPeriod) && c.trapPeriod >= 0)) throw bad('trap_period', c.trapPeriod, 'seconds >= 0');
-  if (!(Number.isFinite(c.timeout) && c.timeout > 0)) throw bad('timeout', c.timeout, 'seconds > 0');
-  if (!(Number.isFinite(c.maxBacklog) && c.maxBacklog >= 0)) throw bad('max_backlog', c.maxBacklog, 'seconds >= 0');
-}
 
 export class CheckScheduler {
   readonly #log: Logger;
@@ -474,24 +460,6 @@ export class CheckScheduler {
       }
     }
   }
-}
-
-function defaultProbers(
-  hosts: readonly HostConfig[],
-  timeoutsMs: HostProbesOptions['timeoutsMs'],
-  logger: Logger,
-  pinger: Pinger = new Pinger(logger),
-  livenessTimeoutMs?: number,
-): ProberFactory {
-  return (h, onLost) =>
-    new HostProbes(h, {
-      logger,
-      pinger,
-      hosts,
-      timeoutsMs,
-      onLost,
-      ...(livenessTimeoutMs === undefined ? {} : { livenessTimeoutMs }),
-    });
 }
 
 function key(host: string, check: CheckName): string {
