@@ -193,7 +193,7 @@ export class LivenessWatch {
     h.judgement = j;
     if (j.verdict !== before.verdict) {
       h.since = now;
-      this.#logFlip(h.host, j);
+      this.#logFlip(h.host, j, before);
       queueMicrotask(() => {
         if (!this.#stopped) this.#o.onVerdict(h.host, j, before);
       });
@@ -213,7 +213,8 @@ export class LivenessWatch {
     );
   }
 
-  #logFlip(host: string, j: Judgement): void {
+  /** dead and reachable-by-replicas are news (warn/error, once per flip); alive ↔ unknown is routine (debug). */
+  #logFlip(host: string, j: Judgement, before: Judgement): void {
     const log = this.#o.logger;
     switch (j.verdict) {
       case 'dead':
@@ -226,11 +227,12 @@ export class LivenessWatch {
         );
         return;
       case 'alive':
-        log.info({ host }, `Liveness of '${host}': ${j.reason}`);
+      case 'unknown': {
+        const news = before.verdict === 'dead' || before.verdict === 'reachable-by-replicas';
+        const line = j.verdict === 'alive' ? `'${host}': ${j.reason}` : `unknown: ${j.reason}`;
+        log[news ? 'info' : 'debug']({ host, evidence: j.evidence }, `Liveness of ${line}`);
         return;
-      case 'unknown':
-        log.info({ host, evidence: j.evidence }, `Liveness of '${host}' unknown: ${j.reason}`);
-        return;
+      }
     }
   }
 
