@@ -59,6 +59,12 @@ const COMMAND_HELP: readonly (readonly [usage: string, what: string, example: st
   ['set_ip <ip> <host>', 'PASSIVE mode only: put the role with this IP on a host', 'set_ip 192.168.0.50 db1'],
   ['failover_plan', 'the failover that would run now, as a dry run (no change)', 'failover_plan'],
   ['history [<n>]', 'the last n failovers/switchovers with their steps and durations', 'history 5'],
+  ['failover_ack', 'release a blocked failover (anti-flap, catch-up timeout): retry it', 'failover_ack'],
+  [
+    'failover_ack --promote',
+    'release it and promote even if the candidate lacks transactions',
+    'failover_ack --promote',
+  ],
 ];
 
 export function usageText(): string {

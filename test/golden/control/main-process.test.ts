@@ -75,7 +75,14 @@ describe('control/main.ts as a process', () => {
     expect(invalid.stdout.startsWith("Invalid command 'bogus'\n\nValid commands are:\n    help ")).toBe(true);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: mmm_control \[@CLUSTER\]/);
-    for (const cmd of ['show', 'checks db2 rep_backlog', 'move_role writer db2', 'failover_plan', 'history 5']) {
+    for (const cmd of [
+      'show',
+      'checks db2 rep_backlog',
+      'move_role writer db2',
+      'failover_plan',
+      'history 5',
+      'failover_ack --promote',
+    ]) {
       expect(help.stdout).toContain(`e.g. mmm_control ${cmd}\n`);
     }
     expect(help.stdout).toContain("3  monitor unreachable (ERROR: Can't connect to monitor daemon!)");

@@ -82,6 +82,20 @@ describe('mmm_control against a fake monitor', () => {
     expect(r.monitor.received).toEqual([['move_role', '--force', 'writer', 'db2']]);
   });
 
+  it('never refuses a command itself: commands beyond MMM (and unknown ones) go to the monitor as they are', async () => {
+    const m = await fake(() => ({ ok: true, exitCode: 0, text: 'plan' }));
+    const file = join(tempDir({ 'mmm_mon.conf': configFor(m.port) }), 'mmm_mon.conf');
+    for (const argv of [['failover_plan'], ['history', '5'], ['failover_ack', '--promote'], ['frobnicate', 'x']]) {
+      expect(await run(['--config', file, ...argv])).toEqual({ code: 0, stdout: 'plan\n', stderr: '' });
+    }
+    expect(m.received).toEqual([
+      ['failover_plan'],
+      ['history', '5'],
+      ['failover_ack', '--promote'],
+      ['frobnicate', 'x'],
+    ]);
+  });
+
   it('a refusal (ERROR: ...) exits 1, an invalid command exits 2, both with the monitor text', async () => {
     const refused = await withMonitor(['move_role', 'writer', 'db3']);
     expect(refused).toMatchObject({ code: 1, stdout: `${ANSWERS['move_role']!.text}\n`, stderr: '' });
