@@ -307,6 +307,8 @@ describe('mmm_control goldens: the seed cluster (2 masters, 2 slaves, writer + 4
 
     // db4's agent stops answering: the warning line comes before the host lines.
     c.agents.down.add('db4');
+    // The failed push is an observation for the next tick: the flag is set by the second one.
+    await c.tick();
     await c.tick();
     const show = (await c.cli('show')).stdout;
     expect(show.startsWith(`# Warning: agent on host db4 is not reachable\n${LINE.db1}`)).toBe(true);
