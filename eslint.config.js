@@ -34,6 +34,7 @@ const pureFiles = [
   'monitor/checks/messages.ts',
   'monitor/checks/metrics.ts',
   'monitor/checks/observation.ts',
+  'monitor/checks/liveness-verdict.ts',
 ];
 
 export default tseslint.config(

@@ -5,7 +5,7 @@ import { authFromSocketConfig, loadTlsMaterial } from '../common/http/auth.js';
 import type { Logger } from '../common/log/index.js';
 import { HttpAgents } from './agent-link.js';
 import { createMonitorApi } from './api.js';
-import { CheckScheduler, NetworkChecker, Pinger, pingIpProbe } from './checks/index.js';
+import { CheckScheduler, livenessSettings, NetworkChecker, Pinger, pingIpProbe } from './checks/index.js';
 import { MonitorDaemon } from './daemon.js';
 
 export interface RunningMonitor {
@@ -32,7 +32,14 @@ export async function startMonitor(
     probe: pingIpProbe(pinger),
     logger,
   });
-  const checks = new CheckScheduler({ config, logger, pinger, haveNet: () => network.haveNet });
+  const liveness = livenessSettings(mon.failover);
+  const checks = new CheckScheduler({
+    config,
+    logger,
+    pinger,
+    haveNet: () => network.haveNet,
+    ...(liveness === undefined ? {} : { liveness }),
+  });
   const daemon = new MonitorDaemon({ config, logger, agents: new HttpAgents(config, auth, tls), checks, network });
   await daemon.start();
   const app = await createMonitorApi(daemon, auth, logger);

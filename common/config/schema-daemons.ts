@@ -76,6 +76,26 @@ const FAILOVER_KEYS: SectionSchema<MonitorConfig['failover']> = {
     description:
       "Ask the replicas when the writer's checks fail; fail over without waiting trap_period when they agree.",
   },
+  livenessPeriod: {
+    key: 'liveness_period',
+    kind: seconds(0.05, 60),
+    default: 0.5,
+    unit: 's',
+    extension: true,
+    description:
+      'With corroborate: how often the monitor probes every host and reads its replication progress (a hung ' +
+      'writer is judged within about 2 heartbeat periods plus this).',
+  },
+  livenessTimeout: {
+    key: 'liveness_timeout',
+    kind: seconds(0.05, 60),
+    default: 1,
+    unit: 's',
+    extension: true,
+    description:
+      "With corroborate: bound of one liveness probe; no answer within it counts as the monitor's failure " +
+      '(reported only when the replicas agree).',
+  },
   leaseMargin: {
     key: 'lease_margin',
     kind: seconds(0, 60),

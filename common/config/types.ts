@@ -63,6 +63,10 @@ export interface FailoverConfig {
   readonly antiFlapWindow: number;
   /** Use replicas' IO-thread view to confirm a dead writer and fail over without waiting trap_period. */
   readonly corroborate: boolean;
+  /** Seconds between liveness probes of every host (corroboration). Always set by the loader; optional for builders. */
+  readonly livenessPeriod?: number;
+  /** Seconds one liveness probe may take. Always set by the loader; optional for builders. */
+  readonly livenessTimeout?: number;
   /** Extra seconds to wait after the old writer's lease must have expired (clock drift, scheduling). */
   readonly leaseMargin: number;
   /** Max seconds a planned switchover may pause writes while the target catches up. */

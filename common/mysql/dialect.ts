@@ -110,6 +110,14 @@ export type GtidState =
       readonly gtidMode: string;
     };
 
+/** The replica's heartbeat counters for the default channel (null where the server reports none). */
+export interface HeartbeatCounters {
+  /** Heartbeats received since the IO thread (re)started. */
+  readonly received: number | null;
+  /** Heartbeat period in effect, in seconds (0 = off). */
+  readonly periodSec: number | null;
+}
+
 export interface ProcessInfo {
   readonly id: number;
   readonly user: string;
@@ -155,6 +163,11 @@ export interface Dialect {
   replicaNetTimeout(): Query<number>;
   /** The heartbeat period in effect for the default channel (seconds), null if not configured. */
   heartbeatPeriod(): Query<number | null>;
+  /**
+   * Heartbeats received and the heartbeat period, in one round trip: a replica's proof that its source still
+   * talks to it while no events flow (the monitor's liveness probe reads it often).
+   */
+  heartbeatCounters(): Query<HeartbeatCounters>;
   /** SHOW FULL PROCESSLIST (all sessions with PROCESS privilege; own sessions without). */
   processList(): Query<ProcessInfo[]>;
   /** KILL CONNECTION id. */
@@ -338,6 +351,23 @@ export function dialectFor(version: ServerVersion): Dialect {
             ),
             parseHeartbeat,
           ),
+    heartbeatCounters: () =>
+      maria
+        ? withParser(
+            statement(
+              "SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_received_heartbeats', 'Slave_heartbeat_period')",
+            ),
+            parseMariaHeartbeatCounters,
+          )
+        : withParser(
+            statement(
+              'SELECT s.COUNT_RECEIVED_HEARTBEATS AS received, c.HEARTBEAT_INTERVAL AS period ' +
+                'FROM performance_schema.replication_connection_status s ' +
+                'JOIN performance_schema.replication_connection_configuration c USING (CHANNEL_NAME) ' +
+                "WHERE s.CHANNEL_NAME = ''",
+            ),
+            parseMysqlHeartbeatCounters,
+          ),
     processList: () => withParser(statement('SHOW FULL PROCESSLIST'), parseProcessList),
     killConnection: (id: number) =>
       statement(`KILL CONNECTION ${checkInt('connection id', id, 1, Number.MAX_SAFE_INTEGER)}`),
@@ -427,6 +457,22 @@ export function parseMysqlGtidState(rows: readonly Row[]): GtidState {
 function parseHeartbeat(rows: readonly Row[]): number | null {
   if (rows.length === 0) return null;
   return new RowReader(onlyRow(rows, 'heartbeat period'), 'heartbeat period').optNumber('Value');
+}
+
+export function parseMariaHeartbeatCounters(rows: readonly Row[]): HeartbeatCounters {
+  const value = (name: string): number | null => {
+    const row = rows.find(
+      (r) => new RowReader(r, 'heartbeat counters').optString('Variable_name')?.toLowerCase() === name.toLowerCase(),
+    );
+    return row === undefined ? null : new RowReader(row, name).optNumber('Value');
+  };
+  return Object.freeze({ received: value('Slave_received_heartbeats'), periodSec: value('Slave_heartbeat_period') });
+}
+
+export function parseMysqlHeartbeatCounters(rows: readonly Row[]): HeartbeatCounters {
+  if (rows.length === 0) return Object.freeze({ received: null, periodSec: null });
+  const r = new RowReader(onlyRow(rows, 'heartbeat counters'), 'heartbeat counters');
+  return Object.freeze({ received: r.optNumber('received'), periodSec: r.optNumber('period') });
 }
 
 export function parseProcessList(rows: readonly Row[]): ProcessInfo[] {

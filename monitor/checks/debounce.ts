@@ -148,10 +148,22 @@ export interface StepOutput {
   readonly log?: CheckLog;
 }
 
+export interface StepInput extends Omit<TrapInput, 'reportedOk'> {
+  /**
+   * An OK whose text differs from the stored OK text replaces it (ours, for corroboration: "OK: The monitor
+   * cannot reach ..." and back to "OK"). MMM never re-reported an OK; without `restate` neither do we.
+   */
+  readonly restate?: boolean;
+}
+
 /** Feeds one periodic result through the trap into the stored status (pure). */
-export function step(track: CheckTrack, input: Omit<TrapInput, 'reportedOk'>): StepOutput {
+export function step(track: CheckTrack, input: StepInput): StepOutput {
   const out = trap(track.trap, { ...input, reportedOk: track.stored.result === 'ok' });
-  const stored = out.report === undefined ? track.stored : applyReport(track.stored, out.report, input.now);
+  let stored = out.report === undefined ? track.stored : applyReport(track.stored, out.report, input.now);
+  const { raw } = input;
+  if (input.restate === true && raw.kind === 'ok' && stored.result === 'ok' && stored.message !== raw.message) {
+    stored = applyReport(stored, { ok: true, message: raw.message }, input.now);
+  }
   const changed = stored.result !== track.stored.result || stored.message !== track.stored.message;
   return {
     track: { trap: out.state, stored },

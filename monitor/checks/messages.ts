@@ -46,6 +46,19 @@ export function fpingCouldNotReach(ip: string): RawResult {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// corroboration (ours: MMM had no such result)
+
+/**
+ * A failing ping or mysql run while the host's replicas still replicate from it: the check stays OK and says
+ * why. Starts with "OK" so that MMM's classification (and DBAs' scripts) read it as OK.
+ */
+export function reachableByReplicas(host: string, replicas: readonly string[], failure: string): RawResult {
+  return result(
+    `OK: The monitor cannot reach ${host} (${failure}) but replicas ${replicas.join(', ')} still replicate from it`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // mysql, rep_threads, rep_backlog
 
 /** A failed MySQL operation, reduced to what the result text needs (built from an MmmError by the I/O layer). */

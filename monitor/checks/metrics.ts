@@ -2,6 +2,7 @@
 // Prometheus text (mmm_check_runs_total{host,check,result}, mmm_check_latency_seconds histogram, ...).
 // No dependency, no clock: the scheduler passes the measured latency in.
 import { CHECK_NAMES, type CheckName } from '../../common/config/types.js';
+import { LIVENESS_VERDICTS, type LivenessVerdict } from './liveness-verdict.js';
 import type { RawKind } from './messages.js';
 
 /** Upper bounds of the latency histogram buckets, in ms (Prometheus `le`, plus +Inf implied by `count`). */
@@ -21,10 +22,20 @@ export interface CheckRunMetrics {
   lastLatencyMs: number | undefined;
 }
 
+export interface LivenessMetrics {
+  /** Liveness probes of this host (results: ok / error / unknown as for a mysql check run). */
+  readonly probes: CheckRunMetrics;
+  /** The current corroborated verdict on this host. */
+  verdict: LivenessVerdict;
+  /** How often the verdict turned into each value. */
+  readonly verdicts: Record<LivenessVerdict, number>;
+}
+
 export interface HostMetrics {
   readonly checks: Record<CheckName, CheckRunMetrics>;
   /** Broken connections to the host (each fires onConnectionLost or would, if not latched). */
   connectionsLost: number;
+  readonly liveness: LivenessMetrics;
 }
 
 export interface ChecksMetrics {
@@ -47,7 +58,8 @@ export function emptyMetrics(hosts: readonly string[]): ChecksMetrics {
   const out: Record<string, HostMetrics> = {};
   for (const h of hosts) {
     const checks = Object.fromEntries(CHECK_NAMES.map((c) => [c, emptyRun()])) as Record<CheckName, CheckRunMetrics>;
-    out[h] = { checks, connectionsLost: 0 };
+    const verdicts = Object.fromEntries(LIVENESS_VERDICTS.map((v) => [v, 0])) as Record<LivenessVerdict, number>;
+    out[h] = { checks, connectionsLost: 0, liveness: { probes: emptyRun(), verdict: 'alive', verdicts } };
   }
   return { hosts: out };
 }

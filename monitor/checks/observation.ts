@@ -5,6 +5,7 @@ import type { HostConfig } from '../../common/config/types.js';
 import type { GtidState, ReadOnlyState } from '../../common/mysql/dialect.js';
 import type { ServerVersion } from '../../common/mysql/flavor.js';
 import type { ReplicaStatus } from '../../common/mysql/replica-status.js';
+import type { LivenessVerdict, ReplicaEvidence } from './liveness-verdict.js';
 
 export interface Observed<T> {
   readonly value: T;
@@ -28,6 +29,30 @@ export interface ReplicaObservation {
   readonly source: string | undefined;
 }
 
+export interface LivenessProbe {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  /** The probe's failure text (MMM's mysql check wording) when not ok. */
+  readonly error: string | undefined;
+}
+
+/** Corroboration (liveness-verdict.ts): is the host alive, and who says so. */
+export interface LivenessView {
+  readonly verdict: LivenessVerdict;
+  /** Epoch ms the verdict took its current value. */
+  readonly since: number;
+  /** One line naming the replicas and what they show. */
+  readonly reason: string;
+  /** Start of the monitor's current failing spell (ping, mysql, liveness probe); undefined while it reaches the host. */
+  readonly monitorFailingSince: number | undefined;
+  /** The monitor's latest failure text in this spell. */
+  readonly monitorError: string | undefined;
+  /** What each replica of this host shows. */
+  readonly evidence: readonly ReplicaEvidence[];
+  /** The latest liveness probe of this host, with its time. */
+  readonly probe: Observed<LivenessProbe> | undefined;
+}
+
 export interface HostObservation {
   readonly host: string;
   /** Last `ping` check: the host answered. */
@@ -42,6 +67,8 @@ export interface HostObservation {
   readonly version: Observed<ServerVersion> | undefined;
   /** Epoch ms a connection to this host last broke (link lost, timeout); undefined if never. */
   readonly connectionLostAt: number | undefined;
+  /** Corroborated liveness (only with corroboration on); `at` = when it was last judged. */
+  readonly liveness: Observed<LivenessView> | undefined;
   /** The latest of all times above; undefined before the first observation. */
   readonly observedAt: number | undefined;
 }
@@ -66,6 +93,7 @@ export function emptyObservation(host: string): HostObservation {
     gtid: undefined,
     version: undefined,
     connectionLostAt: undefined,
+    liveness: undefined,
     observedAt: undefined,
   });
 }
@@ -85,12 +113,17 @@ export function applyPatch(o: HostObservation, patch: ObservationPatch, at: numb
     gtid: stamp(patch.gtid, at, o.gtid),
     version: stamp(patch.version, at, o.version),
     connectionLostAt: o.connectionLostAt,
+    liveness: o.liveness,
     observedAt: touched ? Math.max(at, o.observedAt ?? at) : o.observedAt,
   });
 }
 
 export function markConnectionLost(o: HostObservation, at: number): HostObservation {
   return Object.freeze({ ...o, connectionLostAt: at, observedAt: Math.max(at, o.observedAt ?? at) });
+}
+
+export function withLiveness(o: HostObservation, view: LivenessView, at: number): HostObservation {
+  return Object.freeze({ ...o, liveness: Object.freeze({ value: view, at }) });
 }
 
 /** The configured host a replica's Master_Host/Master_Port points at (by IP and MySQL port). */

@@ -8,8 +8,9 @@
 //
 // Each MySQL check has its own connection, so a slow statement of one check never queues behind another's.
 import type { CheckName, HostConfig } from '../../common/config/types.js';
+import { MmmError } from '../../common/errors/index.js';
 import type { Logger } from '../../common/log/index.js';
-import type { GtidState } from '../../common/mysql/dialect.js';
+import type { GtidState, HeartbeatCounters } from '../../common/mysql/dialect.js';
 import type { ReplicaStatus } from '../../common/mysql/replica-status.js';
 import { CheckConnection } from './connection.js';
 import {
@@ -21,13 +22,24 @@ import {
   type MysqlTarget,
   type RawResult,
 } from './messages.js';
-import { sourceHostName, type ObservationPatch } from './observation.js';
+import { sourceHostName, type ObservationPatch, type ReplicaObservation } from './observation.js';
 import type { Pinger } from './ping.js';
 
 export interface ProbeOutcome {
   readonly raw: RawResult;
   readonly patch: ObservationPatch;
 }
+
+/** One liveness probe (liveness.ts): the host answered, and what it says about its own replication. */
+export type LivenessProbeOutcome =
+  | {
+      readonly ok: true;
+      readonly latencyMs: number;
+      readonly replica: ReplicaObservation;
+      /** Received heartbeats and period; null when not replicating or not readable. */
+      readonly heartbeats: HeartbeatCounters | null;
+    }
+  | { readonly ok: false; readonly latencyMs: number; readonly raw: RawResult };
 
 export interface ProbeSettings {
   /** The check's timeout in ms. */
@@ -43,7 +55,9 @@ export interface HostProbesOptions {
   readonly hosts: readonly HostConfig[];
   /** Per MySQL check of this host: the timeout in ms its connection is built with. */
   readonly timeoutsMs: Readonly<Record<Exclude<CheckName, 'ping'>, number>>;
-  readonly onLost: (check: CheckName, reason: string) => void;
+  /** Timeout of the liveness probe's own connection; undefined = no liveness probe. */
+  readonly livenessTimeoutMs?: number;
+  readonly onLost: (check: CheckName | 'liveness', reason: string) => void;
 }
 
 type MysqlCheck = Exclude<CheckName, 'ping'>;
@@ -53,20 +67,27 @@ export class HostProbes {
   readonly #opts: HostProbesOptions;
   readonly #target: MysqlTarget;
   readonly #connections: Readonly<Record<MysqlCheck, CheckConnection>>;
+  readonly #liveness: CheckConnection | undefined;
 
   constructor(host: HostConfig, opts: HostProbesOptions) {
     this.#host = host;
     this.#opts = opts;
     this.#target = { ip: host.ip, port: host.mysqlPort, user: host.monitorUser };
     const endpoint = { host: host.ip, port: host.mysqlPort, user: host.monitorUser, password: host.monitorPassword };
-    const make = (check: MysqlCheck): CheckConnection =>
-      new CheckConnection(endpoint, opts.timeoutsMs[check], {
+    const make = (check: MysqlCheck | 'liveness', timeoutMs: number): CheckConnection =>
+      new CheckConnection(endpoint, timeoutMs, {
         logger: opts.logger.child({ host: host.name, check }),
         onLost: (reason) => {
           opts.onLost(check, reason);
         },
       });
-    this.#connections = { mysql: make('mysql'), rep_threads: make('rep_threads'), rep_backlog: make('rep_backlog') };
+    const t = opts.timeoutsMs;
+    this.#connections = {
+      mysql: make('mysql', t.mysql),
+      rep_threads: make('rep_threads', t.rep_threads),
+      rep_backlog: make('rep_backlog', t.rep_backlog),
+    };
+    this.#liveness = opts.livenessTimeoutMs === undefined ? undefined : make('liveness', opts.livenessTimeoutMs);
   }
 
   async run(check: CheckName, s: ProbeSettings): Promise<ProbeOutcome> {
@@ -125,7 +146,39 @@ export class HostProbes {
     };
   }
 
+  /**
+   * The liveness probe: one cheap round trip that proves the host answers (SHOW SLAVE STATUS), plus the
+   * heartbeat counters when it replicates, on a connection of its own with the short liveness timeout.
+   */
+  async liveness(): Promise<LivenessProbeOutcome> {
+    const conn = this.#liveness;
+    if (conn === undefined) throw new Error('liveness probe not configured');
+    const started = performance.now();
+    const out = await conn.use(async (q, d) => {
+      const status = await q.run(d.showReplicaStatus());
+      let heartbeats: HeartbeatCounters | null = null;
+      if (status !== null) {
+        try {
+          heartbeats = await q.run(d.heartbeatCounters());
+        } catch (e) {
+          // a server error (e.g. no access to performance_schema) only costs the counters; no answer is a failure
+          if (!(e instanceof MmmError) || e.code !== 'MMM_MYSQL_ERROR') throw e;
+          this.#opts.logger.debug({ host: this.#host.name, error: e.message }, 'heartbeat counters not readable');
+        }
+      }
+      return { status, heartbeats };
+    });
+    const latencyMs = performance.now() - started;
+    if (!out.ok) return { ok: false, latencyMs, raw: mysqlFailure(this.#target, out.failure) };
+    const { status, heartbeats } = out.value;
+    return { ok: true, latencyMs, replica: { status, source: sourceHostName(this.#opts.hosts, status) }, heartbeats };
+  }
+
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.#connections).map((c) => c.close()));
+    await Promise.all(
+      [...Object.values(this.#connections), ...(this.#liveness === undefined ? [] : [this.#liveness])].map((c) =>
+        c.close(),
+      ),
+    );
   }
 }

@@ -6,7 +6,10 @@
 //     previous one took longer), sub-second periods included; first runs are staggered over one period;
 //   * runs of the same host×check never overlap (single-flight: checkNow joins a run in progress);
 //   * every run is bounded by the check's timeout (connection.ts), and MySQL connections are reused;
-//   * a broken connection is reported at once (onConnectionLost) and triggers an immediate mysql re-check.
+//   * a broken connection is reported at once (onConnectionLost) and triggers an immediate mysql re-check;
+//   * with corroboration (`liveness`), a failing ping or mysql run is judged with the replicas' view
+//     (liveness.ts): `dead` reports it at once (no trap_period), `reachable-by-replicas` keeps the check OK
+//     with a message that says so.
 // What MMM users see stays MMM's: initial checks stored without trap (§3.4), then the trap (§3.3,
 // debounce.ts) decides what reaches the stored status (§3.5).
 import {
@@ -19,21 +22,28 @@ import {
 import { describeError, MmmError } from '../../common/errors/index.js';
 import { silentLogger, type Logger } from '../../common/log/index.js';
 import { initialTrack, step, type CheckResultState, type CheckTrack } from './debounce.js';
-import { errorOccurred, TIMEOUT, type RawResult } from './messages.js';
+import { LivenessWatch, type LivenessSettings } from './liveness.js';
+import { errorOccurred, reachableByReplicas, TIMEOUT, type RawResult } from './messages.js';
 import { cloneMetrics, emptyMetrics, recordRun, type ChecksMetrics } from './metrics.js';
-import { applyPatch, emptyObservation, markConnectionLost, type HostObservation } from './observation.js';
-import { Pinger } from './ping.js';
-import { HostProbes, type HostProbesOptions, type ProbeOutcome, type ProbeSettings } from './probes.js';
+import { applyPatch, emptyObservation, markConnectionLost, withLiveness, type HostObservation } from './observation.js';
+import type { Pinger } from './ping.js';
+import type { LivenessProbeOutcome, ProbeOutcome, ProbeSettings } from './probes.js';
+import { defaultProbers, validateCheck } from './setup.js';
 
 /** Runs the checks of one host (HostProbes; a fake in unit tests). */
 export interface HostProber {
   /** One run; should not throw (a throw becomes "UNKNOWN: Error occurred: ..."). */
   run(check: CheckName, settings: ProbeSettings): Promise<ProbeOutcome>;
+  /** The liveness probe (needed with `liveness`); bounded, should not throw. */
+  liveness?(): Promise<LivenessProbeOutcome>;
   close(): Promise<void>;
 }
 
 /** Makes the prober of a host; `onLost` must be called at once when a connection to the host breaks. */
-export type ProberFactory = (host: HostConfig, onLost: (check: CheckName, reason: string) => void) => HostProber;
+export type ProberFactory = (
+  host: HostConfig,
+  onLost: (check: CheckName | 'liveness', reason: string) => void,
+) => HostProber;
 
 export interface CheckStatusView {
   /** Debounced: what the state machine and `mmm_control checks` use. */
@@ -71,6 +81,11 @@ export interface CheckSchedulerOptions {
   readonly now?: () => number;
   /** Re-run the mysql check at once when a connection to a host breaks. Default true. */
   readonly recheckOnConnectionLost?: boolean;
+  /**
+   * Corroboration (`corroborate`, liveness.ts): probe every host this often and judge failing ping/mysql
+   * runs with the replicas' view. Undefined: off, MMM's behaviour (see `livenessSettings(config)`).
+   */
+  readonly liveness?: LivenessSettings;
 }
 
 interface Slot {
@@ -98,15 +113,6 @@ const monotonicEpoch = (): number => Math.floor(performance.timeOrigin + perform
  */
 export const RUN_SAFETY_MARGIN_MS = 1000;
 
-function validateCheck(c: CheckConfig): void {
-  const bad = (key: string, v: number, what: string): MmmError =>
-    new MmmError('MMM_CONFIG_INVALID', `<check ${c.name}> ${key}: expected ${what}, got ${v}`);
-  if (!(Number.isFinite(c.checkPeriod) && c.checkPeriod > 0)) throw bad('check_period', c.checkPeriod, 'seconds > 0');
-  if (!(Number.isFinite(c.trapPeriod) && c.trapPeriod >= 0)) throw bad('trap_period', c.trapPeriod, 'seconds >= 0');
-  if (!(Number.isFinite(c.timeout) && c.timeout > 0)) throw bad('timeout', c.timeout, 'seconds > 0');
-  if (!(Number.isFinite(c.maxBacklog) && c.maxBacklog >= 0)) throw bad('max_backlog', c.maxBacklog, 'seconds >= 0');
-}
-
 export class CheckScheduler {
   readonly #log: Logger;
   readonly #now: () => number;
@@ -120,6 +126,7 @@ export class CheckScheduler {
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #lostListeners = new Set<ConnectionLostListener>();
   readonly #hostCount: number;
+  readonly #live: LivenessWatch | undefined;
   #startedAt: number | undefined;
   #stopped = false;
 
@@ -138,7 +145,8 @@ export class CheckScheduler {
       rep_threads: checks.rep_threads.timeout * 1000,
       rep_backlog: checks.rep_backlog.timeout * 1000,
     };
-    const factory: ProberFactory = opts.probers ?? defaultProbers(hosts, timeoutsMs, this.#log, opts.pinger);
+    const factory: ProberFactory =
+      opts.probers ?? defaultProbers(hosts, timeoutsMs, this.#log, opts.pinger, opts.liveness?.timeoutMs);
     for (const h of hosts) {
       this.#probers.set(
         h.name,
@@ -147,6 +155,7 @@ export class CheckScheduler {
         }),
       );
     }
+    this.#live = opts.liveness === undefined ? undefined : this.#livenessWatch(hosts, opts.liveness);
     hosts.forEach((h, index) => {
       this.#observations.set(h.name, emptyObservation(h.name));
       for (const check of CHECK_NAMES) {
@@ -176,6 +185,7 @@ export class CheckScheduler {
     const startedAt = this.#now();
     this.#startedAt = startedAt;
     this.#log.info('Performing initial checks...');
+    this.#live?.start();
     // Each slot starts its periodic runs right after its own initial run (staggered over one period), so a
     // host that hangs at startup delays nobody else.
     await Promise.all(
@@ -191,6 +201,7 @@ export class CheckScheduler {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const s of this.#slots.values()) clearTimeout(s.timer);
+    await this.#live?.stop();
     const running = [...this.#slots.values()].flatMap((s) => (s.inflight === undefined ? [] : [s.inflight]));
     await Promise.allSettled(running);
     await Promise.allSettled([...this.#probers.values()].map((p) => p.close()));
@@ -289,33 +300,120 @@ export class CheckScheduler {
     this.#observations.set(s.host, obs);
     if (outcome.patch.mysql?.reachable === true) this.#lostLatched.delete(s.host);
 
+    // Corroboration: the run is judged with the replicas' view before it meets the trap.
+    let fed = raw;
+    let trapMs = s.cfg.trapPeriod * 1000;
+    const live = this.#live;
+    const corroborated = live !== undefined && (s.check === 'mysql' || s.check === 'ping');
+    if (corroborated) {
+      live.noteRun(s.host, s.check, raw, at - latencyMs);
+      if (raw.kind === 'error') {
+        const { judgement } = live.judgement(s.host);
+        if (judgement.verdict === 'dead') trapMs = 0;
+        else if (judgement.verdict === 'reachable-by-replicas') fed = this.#annotated(s.host, raw);
+      }
+    }
+
     const previous = view(s);
     s.lastRunAt = at;
     s.latencyMs = latencyMs;
     s.lastRaw = raw;
-    let changed: boolean;
     if (initialAt !== undefined) {
-      s.track = initialTrack(raw, initialAt);
-      changed = true;
+      s.track = initialTrack(fed, initialAt);
+      this.#changed(s, previous);
     } else {
-      const out = step(s.track, {
-        check: s.check,
-        host: s.host,
-        raw,
-        now: at,
-        trapPeriodMs: s.cfg.trapPeriod * 1000,
-        haveNet: this.#haveNet(),
-      });
-      s.track = out.track;
-      changed = out.changed;
-      if (out.log !== undefined) this.#log[out.log.level]({ host: s.host, check: s.check }, out.log.message);
+      this.#feed(s, fed, at, trapMs, corroborated, previous);
     }
+    return view(s);
+  }
+
+  /** Feeds one result through the trap into the stored status; logs and emits a change. */
+  #feed(s: Slot, raw: RawResult, at: number, trapPeriodMs: number, restate: boolean, previous = view(s)): void {
+    const out = step(s.track, {
+      check: s.check,
+      host: s.host,
+      raw,
+      now: at,
+      trapPeriodMs,
+      haveNet: this.#haveNet(),
+      restate,
+    });
+    s.track = out.track;
+    if (out.log !== undefined) this.#log[out.log.level]({ host: s.host, check: s.check }, out.log.message);
+    if (out.changed) this.#changed(s, previous);
+  }
+
+  #changed(s: Slot, previous: CheckStatusView): void {
     const current = view(s);
-    if (changed)
-      this.#emit(this.#changeListeners, (l) => {
-        l(s.host, s.check, current, previous);
-      });
-    return current;
+    this.#emit(this.#changeListeners, (l) => {
+      l(s.host, s.check, current, previous);
+    });
+  }
+
+  /** "OK: The monitor cannot reach db1 (...) but replicas db3, db4 still replicate from it". */
+  #annotated(host: string, failure: RawResult): RawResult {
+    const { judgement } = this.#live?.judgement(host) ?? { judgement: undefined };
+    const receiving = (judgement?.evidence ?? []).filter((e) => e.view === 'receiving').map((e) => e.host);
+    return reachableByReplicas(host, receiving, failure.message);
+  }
+
+  /**
+   * A verdict flipped between runs: `dead` reports the latest failure of ping and mysql at once (for mysql
+   * also a failed liveness probe: a hung server's check run may still be waiting for its timeout);
+   * `reachable-by-replicas` turns a pending failure into the annotated OK.
+   */
+  #applyLiveness(host: string): void {
+    const live = this.#live;
+    if (live === undefined || this.#startedAt === undefined || this.#stopped) return;
+    const { judgement } = live.judgement(host);
+    const at = this.#now();
+    for (const check of ['mysql', 'ping'] as const) {
+      const s = this.#slot(host, check);
+      if (s.lastRunAt === undefined) continue; // the initial check stores its own result
+      const lastFailed = s.lastRaw?.kind === 'error' ? s.lastRaw : undefined;
+      if (judgement.verdict === 'dead') {
+        const failure = lastFailed ?? (check === 'mysql' ? live.mysqlFailure(host) : undefined);
+        if (failure !== undefined) this.#feed(s, failure, at, 0, true);
+      } else if (judgement.verdict === 'reachable-by-replicas' && lastFailed !== undefined) {
+        this.#feed(s, this.#annotated(host, lastFailed), at, s.cfg.trapPeriod * 1000, true);
+      }
+    }
+  }
+
+  #livenessWatch(hosts: readonly HostConfig[], settings: LivenessSettings): LivenessWatch {
+    return new LivenessWatch({
+      hosts: hosts.map((h) => h.name),
+      settings,
+      now: this.#now,
+      logger: this.#log,
+      probe: (host) => {
+        const p = this.#probers.get(host);
+        if (p?.liveness === undefined) {
+          return Promise.resolve({ ok: false, latencyMs: 0, raw: errorOccurred('no liveness probe') });
+        }
+        return p.liveness();
+      },
+      onProbe: (host, out, at) => {
+        const m = this.#metrics.hosts[host];
+        const kind = out.ok ? 'ok' : out.raw.kind;
+        if (m !== undefined)
+          recordRun(m.liveness.probes, kind, !out.ok && out.raw.message === TIMEOUT.message, out.latencyMs);
+        if (!out.ok) return;
+        this.#lostLatched.delete(host);
+        this.#observations.set(host, applyPatch(this.getObservation(host), { replica: out.replica }, at));
+      },
+      onJudged: (host, v, at) => {
+        this.#observations.set(host, withLiveness(this.getObservation(host), v, at));
+      },
+      onVerdict: (host, now) => {
+        const m = this.#metrics.hosts[host];
+        if (m !== undefined) {
+          m.liveness.verdict = now.verdict;
+          m.liveness.verdicts[now.verdict] += 1;
+        }
+        this.#applyLiveness(host);
+      },
+    });
   }
 
   /** The runner's outcome, or "ERROR: Timeout" if it overruns its bound (the slot then waits for it). */
@@ -339,7 +437,7 @@ export class CheckScheduler {
     return { raw: TIMEOUT, patch: {} };
   }
 
-  #connectionLost(host: string, check: CheckName, reason: string): void {
+  #connectionLost(host: string, check: CheckName | 'liveness', reason: string): void {
     const m = this.#metrics.hosts[host];
     if (m !== undefined) m.connectionsLost += 1;
     if (this.#stopped) return;
@@ -362,15 +460,6 @@ export class CheckScheduler {
       }
     }
   }
-}
-
-function defaultProbers(
-  hosts: readonly HostConfig[],
-  timeoutsMs: HostProbesOptions['timeoutsMs'],
-  logger: Logger,
-  pinger: Pinger = new Pinger(logger),
-): ProberFactory {
-  return (h, onLost) => new HostProbes(h, { logger, pinger, hosts, timeoutsMs, onLost });
 }
 
 function key(host: string, check: CheckName): string {

@@ -4,8 +4,7 @@
 import { Writable } from 'node:stream';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '../../../common/config/secret.js';
-import type { CheckConfig, CheckName, Config, HostConfig } from '../../../common/config/types.js';
+import type { CheckName } from '../../../common/config/types.js';
 import { createLogger, silentLogger } from '../../../common/log/index.js';
 import {
   CheckScheduler,
@@ -16,6 +15,7 @@ import {
   type CheckStatusView,
 } from '../../../monitor/checks/index.js';
 import { Lab } from '../../lab/index.js';
+import { checksConfigOf, sleep, waitFor } from './checks-lab.js';
 
 const LAB_ID = 40;
 const PERIOD = 0.5;
@@ -29,51 +29,6 @@ const changes: { host: string; check: CheckName; at: number; status: CheckStatus
   [];
 const lost: { host: string; at: number; reason: string }[] = [];
 let stoppedHost: string | undefined;
-
-function configOf(l: Lab): Pick<Config, 'hosts' | 'checks'> {
-  const mon = l.users.mmm_monitor;
-  const hosts: HostConfig[] = l.hosts.map((h) => ({
-    name: h.name,
-    ip: h.ip,
-    mode: h.n <= 2 ? 'master' : 'slave',
-    peer: h.n === 1 ? 'db2' : h.n === 2 ? 'db1' : undefined,
-    agentPort: 9989,
-    mysqlPort: 3306,
-    clusterInterface: 'eth0',
-    agentUser: l.users.mmm_agent.user,
-    agentPassword: new Secret(l.users.mmm_agent.password),
-    monitorUser: mon.user,
-    monitorPassword: new Secret(mon.password),
-    replicationUser: l.users.repl.user,
-    replicationPassword: new Secret(l.users.repl.password),
-    pidPath: undefined,
-    binPath: undefined,
-  }));
-  const c = (name: CheckName): CheckConfig => ({
-    name,
-    checkPeriod: PERIOD,
-    trapPeriod: TRAP,
-    timeout: TIMEOUT,
-    restartAfter: 10000,
-    maxBacklog: 60,
-  });
-  return {
-    hosts,
-    checks: { ping: c('ping'), mysql: c('mysql'), rep_threads: c('rep_threads'), rep_backlog: c('rep_backlog') },
-  };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function changesOf(host: string, check: CheckName): typeof changes {
   return changes.filter((c) => c.host === host && c.check === check);
@@ -92,7 +47,7 @@ beforeAll(async () => {
   lab = await Lab.up({ id: LAB_ID, hosts: 4 });
   const stream = logSink();
   checks = new CheckScheduler({
-    config: configOf(lab),
+    config: checksConfigOf(lab, { period: PERIOD, trap: TRAP, timeout: TIMEOUT }),
     logger: createLogger({ name: 'checks-test', level: 'debug', destination: stream }),
   });
   checks.onChange((host, check, status, previous) => changes.push({ host, check, at: Date.now(), status, previous }));

@@ -254,6 +254,33 @@ describe('golden SQL per flavor and version', () => {
     );
   });
 
+  it('heartbeat counters: one round trip, parsed per flavor', () => {
+    golden(
+      (d) => d.heartbeatCounters(),
+      [
+        [MARIA, "SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_received_heartbeats', 'Slave_heartbeat_period')"],
+        [
+          [...OLD_MYSQL, ...REPLICA_MYSQL],
+          'SELECT s.COUNT_RECEIVED_HEARTBEATS AS received, c.HEARTBEAT_INTERVAL AS period ' +
+            'FROM performance_schema.replication_connection_status s ' +
+            'JOIN performance_schema.replication_connection_configuration c USING (CHANNEL_NAME) ' +
+            "WHERE s.CHANNEL_NAME = ''",
+        ],
+      ],
+    );
+    const maria = dialect('MariaDB 10.11').heartbeatCounters();
+    expect(
+      maria.parse([
+        { Variable_name: 'Slave_heartbeat_period', Value: '1.000' },
+        { Variable_name: 'Slave_received_heartbeats', Value: '42' },
+      ]),
+    ).toEqual({ received: 42, periodSec: 1 });
+    expect(maria.parse([])).toEqual({ received: null, periodSec: null });
+    const mysql = dialect('MySQL 8.4').heartbeatCounters();
+    expect(mysql.parse([{ received: 7, period: '30.000' }])).toEqual({ received: 7, periodSec: 30 });
+    expect(mysql.parse([])).toEqual({ received: null, periodSec: null });
+  });
+
   it('process list, KILL and CONNECTION_ID', () => {
     golden((d) => d.processList(), [[LABELS, 'SHOW FULL PROCESSLIST']]);
     golden((d) => d.killConnection(4711), [[LABELS, 'KILL CONNECTION 4711']]);

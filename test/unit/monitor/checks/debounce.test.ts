@@ -282,6 +282,31 @@ describe('step: trap + stored status', () => {
     expect(later.track.stored.message).toBe('OK');
   });
 
+  it('restate (corroboration): an OK with another text replaces the stored OK text, in both directions', () => {
+    const annotated = result(
+      'OK: The monitor cannot reach db1 (ERROR: Timeout) but replicas db3 still replicate from it',
+    );
+    const base = { check: 'mysql', host: 'db1', trapPeriodMs: 10_000, haveNet: true } as const;
+    const ok = feed(initialTrack(OK, s(0)), [[5, OK]])[0]!;
+    // after a pending failure (-2) and without restate: MMM's rule, the text stays
+    const pending = step(ok, { ...base, raw: CONNECT, now: s(10) }).track;
+    expect(step(pending, { ...base, raw: annotated, now: s(15) }).track.stored.message).toBe('OK');
+    const marked = step(pending, { ...base, raw: annotated, now: s(15), restate: true });
+    expect(marked.changed).toBe(true);
+    expect(marked.track.stored).toEqual({ result: 'ok', message: annotated.message, lastChange: s(0) });
+    expect(marked.track.trap.code).toBe(1);
+    const back = step(marked.track, { ...base, raw: OK, now: s(20), restate: true });
+    expect(back.changed).toBe(true);
+    expect(back.track.stored.message).toBe('OK');
+    // a stored failure is recovered by an annotated OK as by any OK
+    const failed = initialTrack(CONNECT, s(0));
+    expect(step(failed, { ...base, raw: annotated, now: s(5), restate: true }).track.stored).toEqual({
+      result: 'ok',
+      message: annotated.message,
+      lastChange: s(5),
+    });
+  });
+
   it("fixes MMM's stuck failure: initial check failed, -2, then OK within trap_period → reported ok", () => {
     const tracks = feed(initialTrack(CONNECT, s(0)), [
       [5, CONNECT],
