@@ -221,6 +221,25 @@ describe('failover operations', () => {
     ]);
   });
 
+  it('keeps retrying a fence that could not reach mysqld, and denies writes as soon as it answers again', async () => {
+    const r = await rig();
+    await openWriter(r);
+    r.mysql.down = unreachable();
+    const res = await r.agent.fence({ host: 'db1', epoch: 1 });
+    expect(res.writesDenied).toBeNull();
+    expect(r.agent.fencePending).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(r.mysql.readOnly).toBe(false);
+    r.mysql.down = undefined; // SIGCONT
+    for (let i = 0; i < 50 && r.agent.fencePending; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.agent.fencePending).toBe(false);
+    expect(r.mysql.readOnly).toBe(true);
+    // A later promote opens the host again and nothing closes it behind the monitor's back.
+    await r.agent.promote({ host: 'db1', epoch: 1, replication: 'keep' });
+    expect(r.mysql.readOnly).toBe(false);
+    await r.agent.stop();
+  });
+
   it('operations from an older epoch are refused; a newer epoch becomes the accepted one', async () => {
     const r = await rig();
     await r.agent.applyDesired(desired({ epoch: 4, seq: 9 }));
