@@ -132,13 +132,17 @@ export interface AgentPort {
 
 /** Extra wire time over an agent-side bound (the agent answers just after its own deadline). */
 const WIRE_MARGIN_MS = 2000;
+/** Extra time for a fence over agent_timeout (the agent's MySQL statement timeout and VIP steps). */
+const FENCE_EXTRA_MS = 3000;
 
 /** The real thing: HTTP to every configured agent. */
 export class HttpAgents implements AgentPort {
   readonly #clients = new Map<string, JsonClient>();
+  readonly #timeoutMs: number;
 
   constructor(config: Config, auth: HttpAuth, tls?: TlsMaterial) {
     const timeoutMs = (config.monitor?.agentTimeout ?? DEFAULT_AGENT_TIMEOUT_S) * 1000;
+    this.#timeoutMs = timeoutMs;
     for (const h of config.hosts) this.#clients.set(h.name, clientFor(h, auth, timeoutMs, tls));
   }
 
@@ -160,7 +164,13 @@ export class HttpAgents implements AgentPort {
   }
 
   async fence(host: string, epoch: number, reason: string): Promise<FenceResult> {
-    return this.#client(host).post<FenceResult>(AGENT_ROUTES.fence.path, { host, epoch, reason });
+    // A hung mysqld makes the agent's deny-writes wait for its statement timeout: give it that time. The
+    // executor races this call against the writer lease, so a longer bound never delays a recovery.
+    return this.#client(host).post<FenceResult>(
+      AGENT_ROUTES.fence.path,
+      { host, epoch, reason },
+      { timeoutMs: this.#timeoutMs + FENCE_EXTRA_MS },
+    );
   }
 
   async promote(

@@ -4,6 +4,7 @@
 // Every writer move goes through the recovery executor (failover/executor.ts): the core plans (planRecovery),
 // the executor fences the old writer (agent, lease or kill_host_bin), catches up, promotes with replication
 // from the old writer cut, repoints the replicas; WriterGate (writer-gate.ts) remembers who may be open.
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { DesiredStateResult } from '../common/api/agent.js';
 import type { CommandResponse } from '../common/api/monitor.js';
 import type { Config } from '../common/config/types.js';
@@ -77,8 +78,8 @@ export interface MonitorDaemonOptions {
   readonly now?: () => number;
   /** Runs kill_host_bin; default: execFile bounded by KILL_TIMEOUT_MS. */
   readonly runKill?: (bin: string, host: string, pingOk: boolean) => Promise<void>;
-  /** Waits (the writer-lease wait of a recovery); default: a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits (the writer-lease wait of a recovery); default: a timer that `signal` cancels. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** How one host's push went: told, could not be told, or not attempted (its ping check is failed). */
@@ -142,7 +143,7 @@ export class MonitorDaemon {
       agents: this.#agents,
       logger: this.#log,
       now: this.#now,
-      sleep: opts.sleep ?? (async (ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: opts.sleep ?? (async (ms, signal) => sleepFor(ms, undefined, { signal })),
       kill: async (host) => {
         const bin = this.#mon().killHostBin;
         if (bin === undefined) throw new Error('kill_host_bin is not configured');

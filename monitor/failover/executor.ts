@@ -23,7 +23,8 @@ export interface ExecutorPorts {
   readonly agents: AgentPort;
   readonly logger: Logger;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`; after `signal` aborts it may never resolve (the caller stopped waiting). */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** kill_host_bin for a host; resolves when it reported success, rejects otherwise. */
   readonly kill: ((host: string) => Promise<void>) | undefined;
 }
@@ -86,6 +87,11 @@ class Recorder {
   }
 }
 
+/** The request certainly did not reach the agent (nothing listened, no route): it cannot have renewed the lease. */
+function notDelivered(e: unknown): boolean {
+  return isMmmError(e) && e.code === 'MMM_AGENT_UNREACHABLE' && /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/.test(e.message);
+}
+
 /** A fence answer that keeps the host from taking writes: writes denied, or mysqld unreachable with the VIP gone. */
 function fencedHow(r: FenceResult): FencedBy | undefined {
   const vipFailed = r.steps.some((s) => s.action === 'remove-vip' && !s.ok);
@@ -101,45 +107,108 @@ export class RecoveryExecutor {
     this.#p = ports;
   }
 
-  /** Fences every old writer in parallel; resolves with how each was fenced, or undefined for one that was not. */
+  /**
+   * Fences every old writer in parallel; resolves with how each was fenced, or undefined for one that was not.
+   * Per host, the agent's fence, kill_host_bin (when the agent did not fence it) and the end of its writer
+   * lease race: whichever makes it safe first wins, so a hung host never delays the recovery past its lease.
+   */
   async #fenceAll(run: RecoveryRun, rec: Recorder): Promise<{ host: string; by: FencedBy | undefined }[]> {
-    const mon = run.config.monitor;
+    const p = this.#p;
     return Promise.all(
       run.plan.fence.map(async (f) => {
-        const r = await rec.step(
-          'fence',
-          f.host,
-          () => this.#p.agents.fence(f.host, run.epoch, `${run.plan.kind} ${run.id}`),
-          (v) => ({
-            outcome: fencedHow(v) === undefined ? 'failed' : 'ok',
-            detail: `writes denied: ${String(v.writesDenied)}, sessions killed: ${v.sessionsKilled}, VIPs removed: ${v.vipsRemoved.join(' ') || 'none'}`,
-          }),
-        );
-        const how = r.ok ? fencedHow(r.value) : undefined;
-        if (how !== undefined) return { host: f.host, by: how };
-        if (mon?.killHostBin !== undefined && this.#p.kill !== undefined) {
-          const kill = this.#p.kill;
-          const k = await rec.step(
-            'kill_host_bin',
-            f.host,
-            () => kill(f.host),
-            () => ({ detail: 'confirmed' }),
-          );
-          if (k.ok) return { host: f.host, by: 'kill_host_bin' as const };
+        const started = p.now();
+        const stopWaiting = new AbortController();
+        const delivery = { known: false, delivered: true };
+        const leaseOver = this.#leaseOver(run, f.leaseOverAt, started, delivery, stopWaiting.signal);
+        try {
+          return await this.#fenceOne(run, rec, f, started, leaseOver, delivery);
+        } finally {
+          stopWaiting.abort();
         }
-        if (f.leaseOverAt !== undefined) {
-          const started = this.#p.now();
-          const waitMs = Math.max(0, f.leaseOverAt - started);
-          run.progress(
-            `waiting ${waitMs} ms for the writer lease of ${f.host} to run out (its agent did not fence it)`,
-          );
-          await this.#p.sleep(waitMs);
-          rec.note('lease-wait', f.host, started, 'ok', `writer_lease + lease_margin since the last contact are over`);
-          return { host: f.host, by: 'lease' as const };
-        }
-        return { host: f.host, by: undefined };
       }),
     );
+  }
+
+  /**
+   * Resolves once the host's writer lease is certainly over: lease + margin after its last contact, and, when
+   * the fence request itself may have reached the agent (it renews the agent's contact), lease + margin after
+   * that request was sent. Never resolves without a lease.
+   */
+  async #leaseOver(
+    run: RecoveryRun,
+    plannedAt: number | undefined,
+    sentAt: number,
+    delivery: { known: boolean; delivered: boolean },
+    signal: AbortSignal,
+  ): Promise<{ kind: 'lease' }> {
+    const p = this.#p;
+    const leaseMs = run.config.agent.writerLease * 1000;
+    if (plannedAt === undefined || leaseMs <= 0) return new Promise(() => undefined);
+    const marginMs = (run.config.monitor?.failover.leaseMargin ?? 0) * 1000;
+    try {
+      await p.sleep(Math.max(0, plannedAt - p.now()), signal);
+      if (!delivery.known || delivery.delivered)
+        await p.sleep(Math.max(0, sentAt + leaseMs + marginMs - p.now()), signal);
+    } catch {
+      return new Promise(() => undefined);
+    }
+    return { kind: 'lease' };
+  }
+
+  async #fenceOne(
+    run: RecoveryRun,
+    rec: Recorder,
+    f: RecoveryPlan['fence'][number],
+    started: number,
+    leaseOver: Promise<{ kind: 'lease' }>,
+    delivery: { known: boolean; delivered: boolean },
+  ): Promise<{ host: string; by: FencedBy | undefined }> {
+    const mon = run.config.monitor;
+    const p = this.#p;
+    const byLease = (): { host: string; by: FencedBy } => {
+      rec.note('lease-wait', f.host, started, 'ok', 'writer_lease + lease_margin since its last contact are over');
+      return { host: f.host, by: 'lease' };
+    };
+    if (f.leaseOverAt !== undefined) {
+      run.progress(
+        `fencing ${f.host}: its agent, or its writer lease (over in ${Math.max(0, f.leaseOverAt - started)} ms)`,
+      );
+    }
+    const fenced = rec
+      .step(
+        'fence',
+        f.host,
+        () => p.agents.fence(f.host, run.epoch, `${run.plan.kind} ${run.id}`),
+        (v) => ({
+          outcome: fencedHow(v) === undefined ? 'failed' : 'ok',
+          detail: `writes denied: ${String(v.writesDenied)}, sessions killed: ${v.sessionsKilled}, VIPs removed: ${v.vipsRemoved.join(' ') || 'none'}`,
+        }),
+      )
+      .then((r) => {
+        delivery.known = true;
+        delivery.delivered = r.ok || !notDelivered(r.error);
+        return { kind: 'fence' as const, how: r.ok ? fencedHow(r.value) : undefined };
+      });
+    const first = await Promise.race([fenced, leaseOver]);
+    if (first.kind === 'lease') return byLease();
+    if (first.how !== undefined) return { host: f.host, by: first.how };
+    const kill = this.#p.kill;
+    if (mon?.killHostBin !== undefined && kill !== undefined) {
+      const killed = rec
+        .step(
+          'kill_host_bin',
+          f.host,
+          () => kill(f.host),
+          () => ({ detail: 'confirmed' }),
+        )
+        .then((r) => ({ kind: 'kill' as const, ok: r.ok }));
+      const next = await Promise.race([killed, leaseOver]);
+      if (next.kind === 'lease') return byLease();
+      if (next.ok) return { host: f.host, by: 'kill_host_bin' as const };
+    }
+    if (f.leaseOverAt === undefined) return { host: f.host, by: undefined };
+    await leaseOver;
+    return byLease();
   }
 
   /** Failover (or failback, initial placement): fence, catch-up, promote, repoint. */

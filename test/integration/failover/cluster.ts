@@ -2,7 +2,7 @@
 // namespace (run from source through tsx, as test/integration/monitor/daemon.test.ts does), mmm_mond in this
 // process, every host set ONLINE with MMM's layout. Helpers read the truth from the hosts themselves
 // (VIPs with `ip`, read_only and replication over the socket), never from the monitor's own view alone.
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -194,8 +194,13 @@ export class FailoverCluster {
     this.agents.clear();
   }
 
+  /** Stops everything and removes the lab; the logs are kept in /tmp/mmm-failover-logs/<id>/. */
   async down(): Promise<readonly string[]> {
     await this.stop();
+    const keep = join('/tmp/mmm-failover-logs', String(this.opts.id));
+    rmSync(keep, { recursive: true, force: true });
+    mkdirSync(keep, { recursive: true });
+    cpSync(this.dir, keep, { recursive: true, filter: (f) => !f.endsWith('token') });
     return (await this.lab.down()).leftovers;
   }
 }

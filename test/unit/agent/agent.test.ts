@@ -179,6 +179,25 @@ describe('failover operations', () => {
     expect(r.store.current.stamp).toEqual({ epoch: 2, seq: 0 });
   });
 
+  it('promote with replication stop: the applier stops first; a receiver stuck on a hung source does not hold it up', async () => {
+    const r = await rig();
+    r.mysql.stopReceiver = async () => new Promise(() => undefined); // STOP SLAVE IO_THREAD waits for the hung source
+    const res = await r.agent.promote({ host: 'db1', epoch: 2, replication: 'stop' });
+    expect(res.steps.map((s) => [s.action, s.target, s.ok])).toEqual([
+      ['stop-replication', 'SQL thread', true],
+      ['stop-replication', 'IO thread', false],
+      ['grant-writer', undefined, true],
+      ['add-vip', WRITER_IP, true],
+      ['allow-writes', undefined, true],
+    ]);
+    expect(res.steps[1]?.detail).toBe('still stopping (the source does not answer); nothing it receives is applied');
+    expect(r.mysql.calls).toEqual(['stop sql', 'read_only=0']);
+    const ok = await rig();
+    const res2 = await ok.agent.promote({ host: 'db1', epoch: 2, replication: 'stop' });
+    expect(res2.steps[1]).toMatchObject({ target: 'IO thread', ok: true, detail: 'stopped' });
+    expect(ok.mysql.calls).toEqual(['stop sql', 'stop io', 'read_only=0']);
+  });
+
   it('promote stops at the first failure and says where', async () => {
     const r = await rig();
     r.network.failAdd = new MmmError('MMM_NO_PRIVILEGE', 'needs CAP_NET_ADMIN');

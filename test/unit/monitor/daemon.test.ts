@@ -28,11 +28,13 @@ class FakeAgents implements AgentPort {
   readonly log: string[] = [];
   readonly pushes: DesiredState[] = [];
   readonly down = new Set<string>();
+  readonly silent = new Set<string>();
   readonly holding = new Map<string, 'none' | 'open' | 'pending-promote'>();
   stampEpoch: number | null = null;
 
   #check(host: string): void {
     if (this.down.has(host)) throw new MmmError('MMM_AGENT_UNREACHABLE', `agent ${host}: ECONNREFUSED`);
+    if (this.silent.has(host)) throw new MmmError('MMM_TIMEOUT', `agent ${host}: no answer within 2000 ms`);
   }
 
   async status(host: string): Promise<AgentStatusReport> {
@@ -177,9 +179,11 @@ function makeDaemon(config: Config): MonitorDaemon {
       kills.push(`${bin} ${host} ${pingOk ? 1 : 0}`);
       return killWorks ? Promise.resolve() : Promise.reject(new Error('kill_host failed'));
     },
-    sleep: async (ms) => {
+    // Time passes after everything already under way had its turn (an agent answer beats a lease wait).
+    sleep: async (ms, signal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw new Error('aborted');
       now += ms;
-      return Promise.resolve();
     },
   });
 }
@@ -281,6 +285,19 @@ describe('MonitorDaemon', () => {
     expect(now).toBe(T0 + 11_000);
     expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual(['promote db2 epoch 1 stop']);
     expect(daemon.history.at(-1)?.fencedBy).toEqual([{ host: 'db1', by: 'lease' }]);
+  });
+
+  it('an agent that may have got the fence request renews its lease: the wait counts from that request', async () => {
+    killWorks = false;
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.silent.add('db1');
+    checks.failed.add('db1');
+    now += 1000;
+    await daemon.tickNow();
+    expect(now).toBe(T0 + 12_000);
+    expect(daemon.history.at(-1)).toMatchObject({ outcome: 'done', fencedBy: [{ host: 'db1', by: 'lease' }] });
   });
 
   it('move_role writer db2: fence db1, catch-up to its position, promote db2, report the write pause', async () => {
