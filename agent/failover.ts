@@ -199,6 +199,9 @@ export async function repoint(ctx: OpsContext, req: RepointRequest, source: Host
   const { steps, step } = stepper('repoint', ports);
   const label = `${source.name} (${source.ip}:${source.mysqlPort})`;
   const how = req.position.mode === 'gtid' ? 'by GTID' : `at ${req.position.file}:${req.position.pos}`;
+  // The applier first: a stuck receiver (hung old source) may keep STOP waiting until slave_net_timeout, and
+  // nothing that source sends meanwhile (a write that commits as it resumes) may be applied here.
+  await step('stop-replication', 'SQL thread', () => ports.mysql.stopReplication('sql').then(() => undefined));
   await step('stop-replication', undefined, () => ports.mysql.stopReplication().then(() => undefined));
   await step('change-source', label, async () => {
     await ports.mysql.changeSource({

@@ -130,6 +130,9 @@ export class MonitorDaemon {
   #progress = '';
   /** The facts of the last tick (for `failover_plan` and the API). */
   #facts: FactsByHost = {};
+  /** Hosts with a repoint under way (background), and the jobs to wait for at stop. */
+  readonly #repointing = new Set<string>();
+  readonly #background = new Set<Promise<void>>();
 
   constructor(opts: MonitorDaemonOptions) {
     this.#config = opts.config;
@@ -249,6 +252,7 @@ export class MonitorDaemon {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#unsubscribe?.();
+    await Promise.all([...this.#background]);
     await this.#chain.catch(() => undefined);
     await this.#checks.stop();
     await this.#net.stop();
@@ -369,6 +373,11 @@ export class MonitorDaemon {
     }
     this.#gate.answered(from, 'none', this.#now());
     this.#gate.promoted(req.to, []);
+    this.#repointLater(
+      req.to,
+      plan.repoint.map((x) => x.host).filter((h) => h !== from),
+      id,
+    );
     return this.#commitSwitchover(req, this.#now(), result);
   }
 
@@ -382,9 +391,6 @@ export class MonitorDaemon {
     this.#model = commit.model;
     this.#logEvents(commit.events);
     await this.#push(commit.push, this.#desired(), []);
-    for (const n of result?.record.notFollowing ?? []) {
-      await this.#applyUpdate(markCannotFollow(this.model, this.#config, n.host, req.to, n.reason, this.#now()));
-    }
     return {
       ok: true,
       data:
@@ -470,7 +476,7 @@ export class MonitorDaemon {
       await this.#recover(r, writer, facts);
     } else {
       await this.#push(r.push, r.desired, r.killIfUnreached);
-      if (r.push.length > 0 && writer !== undefined) await this.#rejoin(writer, facts);
+      if (r.push.length > 0 && writer !== undefined) this.#rejoin(writer, facts);
     }
     const end = this.#now();
     this.#tick = { count: this.#tick.count + 1, lastDurationMs: end - started, lastAt: end };
@@ -588,40 +594,77 @@ export class MonitorDaemon {
         .map((f) => f.host);
       this.#gate.promoted(writer, presumed);
       this.#model = consumePromoteOnce(this.model);
+      this.#repointLater(
+        writer,
+        plan.repoint.map((x) => x.host),
+        id,
+      );
     }
     if (result.block !== undefined) {
       await this.#applyUpdate(blockFailover(this.model, this.#config, result.block, at));
-    }
-    for (const n of result.record.notFollowing) {
-      await this.#applyUpdate(markCannotFollow(this.model, this.#config, n.host, writer, n.reason, at));
     }
     if (this.model.mode !== 'PASSIVE') await this.#persist();
   }
 
   /** Rejoin: hosts that do not replicate from the open writer are repointed; the master-master back link restored. */
-  async #rejoin(writer: string, facts: FactsByHost): Promise<void> {
+  #rejoin(writer: string, facts: FactsByHost): void {
     if (this.#gate.holding(writer) !== 'open') return;
     const due = rejoinActions(this.#config, this.model, facts, writer);
-    if (due.repoint.length === 0 && due.backLink === undefined) return;
-    const tasks: Promise<{ host: string; reason: string }[]>[] = [];
-    if (due.repoint.length > 0) {
-      this.#log.info({ hosts: due.repoint }, `rejoin: repointing ${due.repoint.join(', ')} to writer ${writer}`);
-      tasks.push(this.#executor.repointAll(this.#config, this.#epoch, writer, due.repoint));
-    }
+    if (due.repoint.length > 0) this.#repointLater(writer, due.repoint, undefined);
     const back = due.backLink;
-    if (back !== undefined) {
+    if (back !== undefined && !this.#repointing.has(writer)) {
       this.#log.info(`rejoin: restoring the link of writer ${writer} back to its peer ${back}`);
-      tasks.push(
-        this.#executor.repointAll(this.#config, this.#epoch, back, [writer]).then((failed) => {
-          for (const f of failed) this.#log.error(`restoring ${writer}'s link to ${back} failed: ${f.reason}`);
-          return [];
-        }),
-      );
+      this.#repointLater(back, [writer], undefined);
     }
-    const failed = (await Promise.all(tasks)).flat();
-    for (const n of failed) {
-      await this.#applyUpdate(markCannotFollow(this.model, this.#config, n.host, writer, n.reason, this.#now()));
-    }
+  }
+
+  /**
+   * Repoints `hosts` to `to` in the background (each bounded, in parallel; a host already being repointed is
+   * skipped), so a replica stuck on a hung old source never holds up the ticks and their pushes (the new
+   * writer's lease). Hosts that cannot follow are then taken out of the reader roles through the core; the
+   * steps are added to the recovery record `recoveryId`.
+   */
+  #repointLater(to: string, hosts: readonly string[], recoveryId: string | undefined): void {
+    const todo = hosts.filter((h) => !this.#repointing.has(h));
+    if (todo.length === 0) return;
+    for (const h of todo) this.#repointing.add(h);
+    if (recoveryId === undefined) this.#log.info({ hosts: todo }, `rejoin: repointing ${todo.join(', ')} to ${to}`);
+    const job: Promise<void> = this.#executor
+      .repointAll(this.#config, this.#epoch, to, todo)
+      .then(async ({ failed, steps }) => {
+        if (recoveryId !== undefined) this.#amendRecord(recoveryId, steps, failed);
+        const writer = modelWriter(this.model, this.#config);
+        if (failed.length === 0 || this.#stopped || (writer !== to && !todo.includes(writer ?? ''))) return;
+        await this.#exclusive(async () => {
+          for (const n of failed) {
+            if (n.host === writer) continue; // the writer's back link: logged, retried by the next rejoin
+            await this.#applyUpdate(markCannotFollow(this.model, this.#config, n.host, to, n.reason, this.#now()));
+          }
+        });
+      })
+      .catch((e: unknown) => {
+        this.#log.error(`repoint to ${to} failed: ${describeError(e)}`);
+      })
+      .finally(() => {
+        for (const h of todo) this.#repointing.delete(h);
+        this.#background.delete(job);
+        this.wake();
+      });
+    this.#background.add(job);
+  }
+
+  /** Adds the background repoint steps to a recovery record in the history and logs them. */
+  #amendRecord(
+    id: string,
+    steps: readonly RecoveryRecord['steps'][number][],
+    failed: readonly { host: string; reason: string }[],
+  ): void {
+    const i = this.#history.findIndex((r) => r.id === id);
+    const rec = this.#history[i];
+    if (rec === undefined) return;
+    const next = { ...rec, steps: [...rec.steps, ...steps], notFollowing: [...rec.notFollowing, ...failed] };
+    this.#history = this.#history.map((r, j) => (j === i ? next : r));
+    this.#log.info({ recovery: id, steps, failed }, `${id}: repoints done (${failed.length} cannot follow)`);
   }
 
   /** kill_host_bin (spec §8.3): never in PASSIVE (the core asks for none then), bounded by KILL_TIMEOUT_MS. */

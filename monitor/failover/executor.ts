@@ -213,7 +213,7 @@ export class RecoveryExecutor {
 
   /** Failover (or failback, initial placement): fence, catch-up, promote, repoint. */
   async run(run: RecoveryRun): Promise<RecoveryResult> {
-    const { plan, config, epoch } = run;
+    const { plan, epoch } = run;
     const p = this.#p;
     const startedAt = p.now();
     const rec = new Recorder(p.now);
@@ -308,15 +308,9 @@ export class RecoveryExecutor {
       return done('blocked', why, { fenced, missing, block: block('promote-failed', why) });
     }
 
-    run.progress(`repointing ${plan.repoint.map((r) => r.host).join(', ')} to ${to}`);
-    const notFollowing = await this.repointAll(
-      config,
-      epoch,
-      to,
-      plan.repoint.map((r) => r.host),
-      rec,
-    );
-    return done('done', '', { fenced, missing, notFollowing });
+    // The repoints run after the recovery returns (the caller starts them): the new writer is open now, and a
+    // replica whose receiver is stuck on a hung old source must not hold up the monitor's next pushes.
+    return done('done', '', { fenced, missing });
   }
 
   /** Points `hosts` at `to` by GTID in parallel, each bounded and verified; returns those that failed. */
@@ -325,10 +319,11 @@ export class RecoveryExecutor {
     epoch: number,
     to: string,
     hosts: readonly string[],
-    rec: Recorder = new Recorder(this.#p.now),
-  ): Promise<{ host: string; reason: string }[]> {
+  ): Promise<{ failed: { host: string; reason: string }[]; steps: readonly RecoveryStep[] }> {
+    const rec = new Recorder(this.#p.now);
     const src = config.hosts.find((h) => h.name === to);
-    if (src === undefined) return hosts.map((host) => ({ host, reason: `unknown source ${to}` }));
+    if (src === undefined)
+      return { failed: hosts.map((host) => ({ host, reason: `unknown source ${to}` })), steps: [] };
     const source = { host: src.name, ip: src.ip, port: src.mysqlPort };
     const results = await Promise.all(
       hosts.map(async (host) => {
@@ -340,10 +335,16 @@ export class RecoveryExecutor {
             detail: `replicates from ${v.replication.sourceHost ?? v.replication.sourceIp}, IO ${v.replication.ioRunning}`,
           }),
         );
-        return r.ok ? undefined : { host, reason: describeError(r.error) };
+        if (r.ok) return undefined;
+        // Only a host whose replication from `to` does not run (e.g. IO error 1236: it has transactions `to`
+        // lacks) cannot follow; a timeout (a receiver stuck on a hung old source) is retried by the rejoin.
+        if (isMmmError(r.error) && r.error.code === 'MMM_REPLICATION_BROKEN')
+          return { host, reason: describeError(r.error) };
+        this.#p.logger.warn(`repoint of ${host} to ${to} not done yet (retried): ${describeError(r.error)}`);
+        return undefined;
       }),
     );
-    return results.filter((x) => x !== undefined);
+    return { failed: results.filter((x) => x !== undefined), steps: rec.steps };
   }
 
   /** What the target received but did not apply, from a fresh status (for the record). */
@@ -461,9 +462,6 @@ export class RecoveryExecutor {
     );
     if (!pr.ok) return reopen(`promote of ${to} failed: ${describeError(pr.error)}`);
     const writePauseMs = Math.round(p.now() - fencedAt);
-    const others = run.plan.repoint.map((r) => r.host).filter((h) => h !== from);
-    run.progress(`switchover: repointing ${others.join(', ')} to ${to}`);
-    const notFollowing = await this.repointAll(config, epoch, to, others, rec);
-    return result('done', '', [{ host: from, by: 'agent' }], { writePauseMs, missing, notFollowing });
+    return result('done', '', [{ host: from, by: 'agent' }], { writePauseMs, missing });
   }
 }

@@ -301,7 +301,7 @@ describe('failover operations', () => {
       source: { host: 'db2', ip: '198.18.30.12', port: 3306 },
       position: { mode: 'gtid' },
     });
-    expect(r.mysql.calls).toEqual(['stop', 'change 198.18.30.12', 'start']);
+    expect(r.mysql.calls).toEqual(['stop sql', 'stop', 'change 198.18.30.12', 'start']);
     const change = r.mysql.changes[0]!;
     expect(change).toMatchObject({
       host: '198.18.30.12',
@@ -313,6 +313,7 @@ describe('failover operations', () => {
     });
     expect(change.password.reveal()).toBe('replpass');
     expect(res.steps.map((s) => s.action)).toEqual([
+      'stop-replication',
       'stop-replication',
       'change-source',
       'start-replication',
