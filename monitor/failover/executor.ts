@@ -427,24 +427,25 @@ export class RecoveryExecutor {
       'read position',
       from,
       async () => {
-        const s = await p.agents.status(from, STATUS_TIMEOUT_MS);
-        const gtid = s.mysql.up ? s.mysql.gtid.binlogPos : null;
-        if (gtid === null || gtid === '') throw new Error(`${from} reported no GTID position`);
-        return gtid;
+        const st = await p.agents.status(from, STATUS_TIMEOUT_MS);
+        if (!st.mysql.up || st.mysql.gtid.binlogPos === null) throw new Error(`${from} reported no GTID position`);
+        return st.mysql.gtid.binlogPos;
       },
-      (g) => ({ detail: g }),
+      (g) => ({ detail: g === '' ? 'nothing binlogged yet' : g }),
     );
     if (!pos.ok) return reopen(`the position of ${from} could not be read`);
+    const target = pos.value;
 
-    run.progress(`switchover: ${to} applies everything up to ${pos.value} (at most ${timeoutMs} ms)`);
-    const cu = await rec.step(
-      'catch-up',
-      to,
-      () => p.agents.catchUp(to, epoch, timeoutMs, { gtid: pos.value }),
-      (v) => ({
-        detail: `reached ${v.reached.gtid ?? ''} in ${v.waitedMs} ms`,
-      }),
-    );
+    run.progress(`switchover: ${to} applies everything up to ${target || 'nothing'} (at most ${timeoutMs} ms)`);
+    const cu =
+      target === ''
+        ? ({ ok: true } as const)
+        : await rec.step(
+            'catch-up',
+            to,
+            () => p.agents.catchUp(to, epoch, timeoutMs, { gtid: target }),
+            (v) => ({ detail: `reached ${v.reached.gtid ?? ''} in ${v.waitedMs} ms` }),
+          );
     let missing = '';
     if (!cu.ok) {
       if (!run.force)

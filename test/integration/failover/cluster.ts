@@ -87,9 +87,7 @@ export class FailoverCluster {
             `  ping_ips: [${lab.bridgeIp}]`,
             '  tick: 0.25',
             '  agent_timeout: 2',
-            '  lease_margin: 1',
-            '  catchup_timeout: 5',
-            ...(this.opts.monitor ?? []),
+            ...withDefaults(this.opts.monitor ?? [], ['  lease_margin: 1', '  catchup_timeout: 5']),
           ]
         : []),
       'checks:',
@@ -222,4 +220,11 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${String(last)})`);
     await sleep(100);
   }
+}
+
+/** `lines` plus every default whose key `lines` does not set. */
+function withDefaults(lines: readonly string[], defaults: readonly string[]): string[] {
+  const key = (l: string): string => l.trim().split(':')[0] ?? '';
+  const set = new Set(lines.map(key));
+  return [...lines, ...defaults.filter((d) => !set.has(key(d)))];
 }
