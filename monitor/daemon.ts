@@ -23,6 +23,7 @@ import {
   logText,
   markCannotFollow,
   modelWriter,
+  noteFailoverDone,
   parseStatus,
   planRecovery,
   reconcileStartup,
@@ -559,9 +560,12 @@ export class MonitorDaemon {
       r.killIfUnreached.filter((h) => !old.has(h)),
     );
     const from = r.activeMasterChange?.from;
+    const retry = this.#history.some((h) => h.outcome === 'done');
     const kind: RecoveryKind =
       open.length === 0
-        ? 'initial'
+        ? retry
+          ? 'failover'
+          : 'initial'
         : from !== undefined && this.model.hosts[from]?.state === 'ONLINE'
           ? 'failback'
           : 'failover';
@@ -593,7 +597,7 @@ export class MonitorDaemon {
         .filter((f) => f.by === 'lease' || f.by === 'kill_host_bin')
         .map((f) => f.host);
       this.#gate.promoted(writer, presumed);
-      this.#model = consumePromoteOnce(this.model);
+      this.#model = noteFailoverDone(consumePromoteOnce(this.model), writer, at);
       this.#repointLater(
         writer,
         plan.repoint.map((x) => x.host),

@@ -50,7 +50,13 @@ export {
   type RecoveryStep,
   type StepOutcome,
 } from './failover/audit.js';
-export { blockFailover, consumePromoteOnce, markCannotFollow, type ModelUpdate } from './failover/outcome.js';
+export {
+  blockFailover,
+  consumePromoteOnce,
+  markCannotFollow,
+  noteFailoverDone,
+  type ModelUpdate,
+} from './failover/outcome.js';
 export { ACK_HINT, antiFlapHolds } from './failover/tick.js';
 export { failoverExplanation } from './render/explain.js';
 export type { FailoverContext } from './commands/context.js';

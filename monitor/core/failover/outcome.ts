@@ -61,3 +61,13 @@ export function consumePromoteOnce(model: ClusterModel): ClusterModel {
   const f = model.failover;
   return f?.promoteOnce === true ? { ...model, failover: { ...f, promoteOnce: false } } : model;
 }
+
+/**
+ * An automatic failover to `to` completed at `at`: anti-flap counts from its completion (a retry after an
+ * acknowledged block is the same failover, and the window starts when the writer is open again).
+ */
+export function noteFailoverDone(model: ClusterModel, to: string, at: number): ClusterModel {
+  const f = model.failover;
+  if (f?.lastAuto?.to !== to) return model;
+  return { ...model, failover: { ...f, lastAuto: { ...f.lastAuto, at } } };
+}

@@ -49,7 +49,10 @@ export interface RecoveryPlan {
   readonly fence: readonly FenceStep[];
   /** Catch-up on the target (undefined when it replicates from nobody). */
   readonly catchUp: { readonly timeoutMs: number; readonly policy: 'abort' | 'promote' } | undefined;
-  /** stop: cut the target's replication from the old writer (a frozen old writer cannot feed it later). */
+  /**
+   * Always stop: the target's replication from the old writer is cut (a frozen old writer cannot feed it
+   * later); in master-master the rejoin restores the writer's link back to its peer once the peer follows.
+   */
   readonly promote: 'stop' | 'keep';
   /** Hosts to point at the target by GTID, in parallel. */
   readonly repoint: readonly RepointStep[];
@@ -108,7 +111,7 @@ export function planRecovery(input: PlanInput): RecoveryPlan {
     ranking,
     fence,
     catchUp,
-    promote: from.length > 0 ? 'stop' : 'keep',
+    promote: 'stop',
     repoint,
     skipped,
     blocked,

@@ -219,8 +219,8 @@ describe('MonitorDaemon', () => {
     await allOnline();
     expect(Object.values(daemon.model.hosts).map((h) => h.state)).toEqual(HOSTS.map(() => 'ONLINE'));
     const promotes = agents.log.filter((l) => l.startsWith('promote'));
-    expect(promotes).toEqual(['promote db1 epoch 1 keep']);
-    expect(agents.log.indexOf('push db1')).toBeLessThan(agents.log.indexOf('promote db1 epoch 1 keep'));
+    expect(promotes).toEqual(['promote db1 epoch 1 stop']);
+    expect(agents.log.indexOf('push db1')).toBeLessThan(agents.log.indexOf('promote db1 epoch 1 stop'));
     expect(daemon.history.map((r) => [r.kind, r.outcome, r.to])).toEqual([['initial', 'done', 'db1']]);
     const seqs = agents.pushes.map((p) => p.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));

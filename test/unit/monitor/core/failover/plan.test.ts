@@ -97,7 +97,7 @@ describe('planRecovery', () => {
       kind: 'initial',
       now: T0,
     });
-    expect(initial).toMatchObject({ promote: 'keep', catchUp: undefined });
+    expect(initial).toMatchObject({ promote: 'stop', catchUp: undefined });
   });
 
   it('is blocked by a sticky block and by anti-flap', () => {
