@@ -178,7 +178,12 @@ export class HttpAgents implements AgentPort {
     epoch: number,
     replication: PromoteRequest['replication'] = 'keep',
   ): Promise<PromoteResult> {
-    return this.#client(host).post<PromoteResult>(AGENT_ROUTES.promote.path, { host, epoch, replication });
+    // Stopping the applier may wait for the statement it is applying (the agent bounds it): allow for that.
+    return this.#client(host).post<PromoteResult>(
+      AGENT_ROUTES.promote.path,
+      { host, epoch, replication },
+      { timeoutMs: this.#timeoutMs + FENCE_EXTRA_MS },
+    );
   }
 
   async catchUp(host: string, epoch: number, timeoutMs: number, target?: { gtid: string }): Promise<CatchUpResult> {

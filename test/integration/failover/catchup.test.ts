@@ -1,8 +1,9 @@
 // Issue 6, lab 64: catch-up timeout. db2's applier is blocked by a table lock while db1 takes writes, then
 // db1 is killed: with catchup_policy abort nothing is promoted, the writer role stays orphaned and `show`
 // says why and what to run; after the lock is gone, `failover_ack` retries and db2 takes over with every
-// row. Then the same on db1 (db2 killed): anti-flap holds the second automatic failover until
-// `failover_ack --promote`, which promotes although catch-up times out and records what may be missing.
+// row. Then db1's applier is stopped while db2 takes writes and db2 is killed: anti-flap holds the second
+// automatic failover until `failover_ack --promote`, which promotes db1 although it could not apply
+// everything, and records exactly which transactions may be missing.
 import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailoverCluster, until } from './cluster.js';
@@ -64,7 +65,8 @@ describe('catch-up timeout (lab 64)', () => {
     });
     await until('db1 ONLINE', () => (c.state('db1') === 'ONLINE' ? true : undefined));
     await c.lab.sync({ from: 'db2', hosts: ['db1'] });
-    const lock = await lockOn('db1');
+    // The candidate's applier is stopped (no error): catch-up cannot finish; policy promote goes on anyway.
+    await c.lab.sql('db1', 'STOP SLAVE SQL_THREAD');
     await writeOn('db2', 20, 'b');
     await c.lab.kill('db2');
     await until('anti-flap block', () =>
@@ -78,10 +80,9 @@ describe('catch-up timeout (lab 64)', () => {
       (await c.vipHolders(c.writerIp)).join() === 'db1' ? true : undefined,
     );
     const rec = c.history.at(-1);
-    expect(rec).toMatchObject({ kind: 'failover', from: ['db2'], to: 'db1', outcome: 'done' });
+    // db2's agent already fenced it through its desired state while the failover was held, so nothing is left to fence.
+    expect(rec).toMatchObject({ kind: 'failover', to: 'db1', outcome: 'done' });
     expect(rec?.missing).toMatch(/^after 0-\d+-\d+ up to 0-2-\d+/);
     expect((await c.command('history', '1')).text).toContain(`possibly missing on db1: ${rec?.missing ?? ''}`);
-    await lock.query('UNLOCK TABLES');
-    await lock.end();
   });
 });
