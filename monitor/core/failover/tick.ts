@@ -90,7 +90,7 @@ export function pickWriter(d: Draft, facts: FactsByHost): string | undefined {
   const best = ranking.ranked[0];
   const waiting = best === undefined ? ranking.reason : '';
   if (waiting !== f.waiting) {
-    if (waiting !== '') d.log('error', `Writer role stays orphaned: ${waiting}`);
+    if (waiting !== '' && f.orphanedBy !== undefined) d.log('error', `Writer role stays orphaned: ${waiting}`);
     d.failover = { ...d.failover, waiting };
   }
   // Only an eligible host (ONLINE, agent reachable) may take a role, as everywhere in the distribution.

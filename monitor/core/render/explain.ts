@@ -21,7 +21,8 @@ export function failoverExplanation(
   if (f?.blocked !== undefined) {
     out += `# Failover blocked (${f.blocked.kind}) since ${utc(f.blocked.since)}: ${f.blocked.reason}\n`;
     out += `#   The writer role '${role}' stays orphaned. To go on: ${f.blocked.hint}\n`;
-  } else if (f !== undefined && f.waiting !== '' && exclusiveOwner(model.roles, role) === undefined) {
+  } else if (f?.orphanedBy !== undefined && f.waiting !== '' && exclusiveOwner(model.roles, role) === undefined) {
+    // Only after a failure of the writer: an orphaned writer at first start is MMM's normal output.
     out += `# Writer role '${role}' is orphaned: ${f.waiting}\n`;
   }
   for (const name of hosts) {

@@ -21,6 +21,7 @@ import type { AgentPort } from '../../../monitor/agent-link.js';
 import type { CheckStatusView, ChecksMetrics } from '../../../monitor/checks/index.js';
 import { MonitorDaemon, type ChecksPort, type NetworkPort } from '../../../monitor/daemon.js';
 import { seedConfig, T0 } from './core/fixtures.js';
+import { fakeFenced, fakeMysqlView } from './fake-agent-parts.js';
 
 const HOSTS = ['db1', 'db2', 'db3', 'db4'];
 
@@ -47,24 +48,7 @@ class FakeAgents implements AgentPort {
       activeMaster: null,
       stamp: this.stampEpoch === null ? null : { epoch: this.stampEpoch, seq: 3 },
       vips: { bound: [], error: null },
-      mysql: {
-        up: true,
-        flavor: 'mariadb',
-        serverId: Number(host.slice(2)),
-        readOnly: host !== 'db1',
-        gtid: { binlogPos: '0-1-5', binlogState: '0-1-5', slavePos: '0-1-5', currentPos: '0-1-5' },
-        replication: {
-          sourceHost: host === 'db1' ? 'db2' : 'db1',
-          ioRunning: 'yes',
-          sqlRunning: true,
-          received: { gtid: '0-1-5' },
-          executed: { gtid: '0-1-5' },
-          lastIoErrno: 0,
-          lastIoError: '',
-          lastSqlErrno: 0,
-          lastSqlError: '',
-        },
-      },
+      mysql: fakeMysqlView(host),
       writer: { holding: this.holding.get(host) ?? 'none' },
     } as unknown as AgentStatusReport);
   }
@@ -84,15 +68,7 @@ class FakeAgents implements AgentPort {
     this.#check(host);
     this.log.push(`fence ${host}`);
     this.holding.set(host, 'none');
-    const r: FenceResult = {
-      fenced: true,
-      writesDenied: true,
-      sessionsKilled: 0,
-      vipsRemoved: [],
-      steps: [],
-      durationMs: 1,
-    };
-    return Promise.resolve(r);
+    return Promise.resolve(fakeFenced);
   }
 
   async promote(host: string, epoch: number, replication = 'keep'): Promise<PromoteResult> {

@@ -292,7 +292,13 @@ describe('failover commands', () => {
     expect(show.response.data).toMatchObject({
       failover: { blocked: { kind: 'catchup-timeout' }, heldOut: [{ host: 'db1', gtids: '0-1-21' }] },
     });
-    const waiting: ClusterModel = { ...m, failover: { ...NO_FAILOVER, waiting: 'no eligible host' } };
+    const waiting: ClusterModel = {
+      ...m,
+      failover: { ...NO_FAILOVER, waiting: 'no eligible host', orphanedBy: { from: 'db1', at: T0 } },
+    };
+    expect(
+      runCommand({ ...m, failover: { ...NO_FAILOVER, waiting: 'x' } }, ['show'], ctx()).response.text,
+    ).not.toContain('orphaned');
     expect(runCommand(waiting, ['show'], ctx()).response.text).toContain(
       "# Writer role 'writer' is orphaned: no eligible host\n",
     );
