@@ -51,6 +51,8 @@ export interface AgentDeps {
 
 /** While the lease is held, peers are asked again this often (a partition may start later). */
 const HOLD_RECHECK_MS = 1000;
+/** A fence whose deny-writes could not reach mysqld (down or hung) is retried this often until it holds. */
+export const FENCE_RETRY_MS = 100;
 
 interface LeaseState {
   readonly state: LeaseView['state'];
@@ -77,6 +79,9 @@ export class Agent {
   #leaseBusy = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Why writes must still be denied (a fence that could not reach mysqld); undefined when none is pending. */
+  #pendingFence: { why: string; since: number } | undefined;
+  #fenceRetry: NodeJS.Timeout | undefined;
 
   private constructor(deps: AgentDeps, memory: AgentMemory) {
     this.#deps = deps;
@@ -119,6 +124,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#fenceRetry);
     await this.#serial.idle();
     await this.#deps.mysql.close();
   }
@@ -231,6 +237,9 @@ export class Agent {
         replicationHeld: nextReplicationHold(ds.state, mem.replicationHeld, mysql !== null, startFailed),
       });
       if (steps.length > 0) this.#logSteps(`desired state epoch ${stamp.epoch} seq ${stamp.seq} (${ds.state})`, steps);
+      const deny = steps.find((x) => x.action === 'deny-writes');
+      if (deny !== undefined && !wantsWriter)
+        this.#notePending(deny.ok ? true : null, 'writer role removed by the monitor');
       return {
         changed: steps.length > 0,
         stamp,
@@ -272,7 +281,54 @@ export class Agent {
     this.#bound = boundAfter(this.#bound, result.steps);
     await this.#save({ ...this.#memory, writerGrant: false, roles: this.#withoutWriter(this.#memory.roles) });
     this.#logSteps(`${why}; fenced=${result.fenced}`, result.steps);
+    this.#notePending(result.writesDenied, why);
     return result;
+  }
+
+  /**
+   * After a fence: when writes could not be denied because mysqld is down or hung, keep retrying every
+   * FENCE_RETRY_MS (in the lock, so a later promote cannot race it) until read_only holds and the client
+   * sessions are killed. A frozen old writer that resumes is fenced within milliseconds, before a new write.
+   */
+  #notePending(writesDenied: boolean | null, why: string): void {
+    if (writesDenied === true) {
+      this.#pendingFence = undefined;
+      return;
+    }
+    if (this.#pendingFence === undefined) {
+      this.#pendingFence = { why, since: this.#now() };
+      this.#log.warn(`writes could not be denied (mysqld unreachable): retrying every ${FENCE_RETRY_MS} ms (${why})`);
+    }
+    this.#scheduleFenceRetry();
+  }
+
+  #scheduleFenceRetry(): void {
+    if (this.#stopped || this.#fenceRetry !== undefined) return;
+    this.#fenceRetry = setTimeout(() => {
+      this.#fenceRetry = undefined;
+      void this.#retryFence();
+    }, FENCE_RETRY_MS);
+  }
+
+  async #retryFence(): Promise<void> {
+    await this.#serial.run(async () => {
+      const pending = this.#pendingFence;
+      if (pending === undefined || this.#stopped) return;
+      const result = await fence(this.#ctx()).catch(() => undefined);
+      if (result?.writesDenied !== true) return;
+      this.#bound = boundAfter(this.#bound, result.steps);
+      this.#pendingFence = undefined;
+      this.#log.warn(
+        { steps: result.steps },
+        `pending fence done ${Math.round(this.#now() - pending.since)} ms later: read_only=1, ${result.sessionsKilled} client sessions killed (${pending.why})`,
+      );
+    });
+    if (this.#pendingFence !== undefined) this.#scheduleFenceRetry();
+  }
+
+  /** Is a fence still waiting for mysqld (tests, report)? */
+  get fencePending(): boolean {
+    return this.#pendingFence !== undefined;
   }
 
   async catchUp(req: CatchUpRequest): Promise<CatchUpResult> {
@@ -286,6 +342,7 @@ export class Agent {
   async promote(req: PromoteRequest): Promise<PromoteResult> {
     return this.#operation(req, 'promote', async () => {
       const setup = this.#setup;
+      this.#pendingFence = undefined; // the monitor opens this host: an older fence must not close it again
       const grant = (): Promise<void> =>
         this.#save({
           ...this.#memory,

@@ -25,6 +25,8 @@ export interface OpsContext {
 }
 
 const VERIFY_POLL_MS = 100;
+/** How long promote waits for the receiver to stop before it goes on (the applier is stopped already). */
+export const RECEIVER_STOP_WAIT_MS = 300;
 
 /** Runs the steps of one operation in order and stops it at the first failure, with the steps so far. */
 function stepper(what: string, ports: ApplyPorts) {
@@ -145,10 +147,11 @@ export async function promote(
   }
   if (setup.writerIps.length === 0) throw new MmmError('MMM_REFUSED', `role '${setup.writerRole}' has no IP`);
   const { steps, step } = stepper('promote', ports);
-  if (req.replication !== 'keep')
+  if (req.replication === 'stop') await cutReplication(ports, step, steps);
+  if (req.replication === 'reset') {
     await step('stop-replication', undefined, () => ports.mysql.stopReplication().then(() => undefined));
-  if (req.replication === 'reset')
     await step('reset-replication', undefined, () => ports.mysql.resetReplication().then(() => undefined));
+  }
   await step('grant-writer', undefined, () => grant().then(() => ({ detail: 'writer grant recorded' })));
   for (const ip of setup.writerIps) {
     await step('add-vip', ip, async () => {
@@ -162,6 +165,33 @@ export async function promote(
   return { writerIps: setup.writerIps, position, steps, durationMs: Math.round(ports.now() - started) };
 }
 
+/**
+ * Cuts replication from the old master for a promotion: the applier (SQL thread) is stopped first, so nothing
+ * that arrives later (a frozen old master that resumes with an in-flight write) is applied here; then the
+ * receiver, which waits for a hung source until slave_net_timeout: promote does not wait for it.
+ */
+async function cutReplication(
+  ports: ApplyPorts,
+  step: ReturnType<typeof stepper>['step'],
+  steps: StepResult[],
+): Promise<void> {
+  await step('stop-replication', 'SQL thread', () => ports.mysql.stopReplication('sql').then(() => undefined));
+  const started = ports.now();
+  const receiver = ports.mysql.stopReceiver().then(
+    () => 'stopped',
+    (e: unknown) => `not stopped: ${e instanceof Error ? e.message : String(e)}`,
+  );
+  const outcome = await Promise.race([receiver, sleep(RECEIVER_STOP_WAIT_MS).then(() => 'pending')]);
+  steps.push({
+    action: 'stop-replication',
+    target: 'IO thread',
+    ok: outcome === 'stopped',
+    durationMs: Math.round(ports.now() - started),
+    detail:
+      outcome === 'pending' ? 'still stopping (the source does not answer); nothing it receives is applied' : outcome,
+  });
+}
+
 /** Points replication at `source` by GTID or exact coordinates, starts it and checks both threads run. */
 export async function repoint(ctx: OpsContext, req: RepointRequest, source: HostConfig): Promise<RepointResult> {
   const { ports } = ctx;
@@ -169,6 +199,9 @@ export async function repoint(ctx: OpsContext, req: RepointRequest, source: Host
   const { steps, step } = stepper('repoint', ports);
   const label = `${source.name} (${source.ip}:${source.mysqlPort})`;
   const how = req.position.mode === 'gtid' ? 'by GTID' : `at ${req.position.file}:${req.position.pos}`;
+  // The applier first: a stuck receiver (hung old source) may keep STOP waiting until slave_net_timeout, and
+  // nothing that source sends meanwhile (a write that commits as it resumes) may be applied here.
+  await step('stop-replication', 'SQL thread', () => ports.mysql.stopReplication('sql').then(() => undefined));
   await step('stop-replication', undefined, () => ports.mysql.stopReplication().then(() => undefined));
   await step('change-source', label, async () => {
     await ports.mysql.changeSource({

@@ -3,17 +3,20 @@
 import {
   AGENT_ROUTES,
   type AgentStatusReport,
+  type CatchUpResult,
   type DesiredState,
   type DesiredStateResult,
   type FenceResult,
+  type PromoteRequest,
   type PromoteResult,
+  type RepointResult,
   type RoleIp,
 } from '../common/api/agent.js';
 import type { Config, HostConfig } from '../common/config/types.js';
 import { MmmError } from '../common/errors/index.js';
 import type { HttpAuth, TlsMaterial } from '../common/http/auth.js';
 import { JsonClient } from '../common/http/client.js';
-import type { AgentView, Answer, DesiredAgentState, ReplicationInfo, SystemView } from './core/index.js';
+import type { AgentView, Answer, DesiredAgentState, GtidFacts, ReplicationInfo, SystemView } from './core/index.js';
 
 /** Default seconds for one agent request when the config leaves it out. */
 export const DEFAULT_AGENT_TIMEOUT_S = 2;
@@ -72,25 +75,74 @@ export function replicationOf(r: AgentStatusReport, now: number): ReplicationInf
   };
 }
 
+/** The failover planner's facts from a report (undefined when MySQL could not be read). */
+export function factsOf(r: AgentStatusReport, now: number): GtidFacts | undefined {
+  if (!r.mysql.up) return undefined;
+  const m = r.mysql;
+  const rep = m.replication;
+  return {
+    flavor: m.flavor,
+    serverId: m.serverId,
+    readOnly: m.readOnly,
+    binlogPos: m.gtid.binlogPos ?? '',
+    binlogState: m.gtid.binlogState ?? m.gtid.binlogPos ?? '',
+    replication:
+      rep === null
+        ? null
+        : {
+            sourceHost: rep.sourceHost ?? undefined,
+            ioRunning: rep.ioRunning,
+            sqlRunning: rep.sqlRunning,
+            received: rep.received.gtid ?? '',
+            executed: rep.executed.gtid ?? '',
+            lastIoErrno: rep.lastIoErrno,
+            lastIoError: rep.lastIoError,
+            lastSqlErrno: rep.lastSqlErrno,
+            lastSqlError: rep.lastSqlError,
+          },
+    observedAt: now,
+  };
+}
+
 export function answerOf<T>(v: T | Error): Answer<T> {
   return v instanceof Error ? { ok: false, answer: v.message } : { ok: true, view: v };
 }
 
+/** A replication source for repoint: a configured host. */
+export interface SourceRef {
+  readonly host: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
 /** What the daemon needs from the agents; a fake implements it in unit tests. */
 export interface AgentPort {
-  status(host: string): Promise<AgentStatusReport>;
+  /** `timeoutMs` overrides agent_timeout for this call. */
+  status(host: string, timeoutMs?: number): Promise<AgentStatusReport>;
   push(state: DesiredState): Promise<DesiredStateResult>;
   fence(host: string, epoch: number, reason: string): Promise<FenceResult>;
-  promote(host: string, epoch: number): Promise<PromoteResult>;
+  /** replication: keep (default) leaves the host's replication alone; stop cuts it from the old master. */
+  promote(host: string, epoch: number, replication?: PromoteRequest['replication']): Promise<PromoteResult>;
+  /** Waits (bounded by timeoutMs on the agent, a little longer on the wire) until the relay log is applied. */
+  catchUp(host: string, epoch: number, timeoutMs: number, target?: { gtid: string }): Promise<CatchUpResult>;
+  /** Points `host` at `source` by GTID and checks both threads run within verifyTimeoutMs. */
+  repoint(host: string, epoch: number, source: SourceRef, verifyTimeoutMs: number): Promise<RepointResult>;
   close(): void;
 }
+
+/** Extra wire time over an agent-side bound (the agent answers just after its own deadline). */
+const WIRE_MARGIN_MS = 2000;
+/** Extra time for a fence over agent_timeout (the agent's MySQL statement timeout and VIP steps). */
+const FENCE_EXTRA_MS = 3000;
 
 /** The real thing: HTTP to every configured agent. */
 export class HttpAgents implements AgentPort {
   readonly #clients = new Map<string, JsonClient>();
+  readonly #timeoutMs: number;
 
   constructor(config: Config, auth: HttpAuth, tls?: TlsMaterial) {
     const timeoutMs = (config.monitor?.agentTimeout ?? DEFAULT_AGENT_TIMEOUT_S) * 1000;
+    this.#timeoutMs = timeoutMs;
     for (const h of config.hosts) this.#clients.set(h.name, clientFor(h, auth, timeoutMs, tls));
   }
 
@@ -100,8 +152,11 @@ export class HttpAgents implements AgentPort {
     return c;
   }
 
-  async status(host: string): Promise<AgentStatusReport> {
-    return this.#client(host).get<AgentStatusReport>(AGENT_ROUTES.status.path);
+  async status(host: string, timeoutMs?: number): Promise<AgentStatusReport> {
+    return this.#client(host).get<AgentStatusReport>(
+      AGENT_ROUTES.status.path,
+      timeoutMs === undefined ? undefined : { timeoutMs },
+    );
   }
 
   async push(state: DesiredState): Promise<DesiredStateResult> {
@@ -109,12 +164,40 @@ export class HttpAgents implements AgentPort {
   }
 
   async fence(host: string, epoch: number, reason: string): Promise<FenceResult> {
-    return this.#client(host).post<FenceResult>(AGENT_ROUTES.fence.path, { host, epoch, reason });
+    // A hung mysqld makes the agent's deny-writes wait for its statement timeout: give it that time. The
+    // executor races this call against the writer lease, so a longer bound never delays a recovery.
+    return this.#client(host).post<FenceResult>(
+      AGENT_ROUTES.fence.path,
+      { host, epoch, reason },
+      { timeoutMs: this.#timeoutMs + FENCE_EXTRA_MS },
+    );
   }
 
-  async promote(host: string, epoch: number): Promise<PromoteResult> {
-    // keep: master-master replication stays as it is (MMM never touched it when moving the writer).
-    return this.#client(host).post<PromoteResult>(AGENT_ROUTES.promote.path, { host, epoch, replication: 'keep' });
+  async promote(
+    host: string,
+    epoch: number,
+    replication: PromoteRequest['replication'] = 'keep',
+  ): Promise<PromoteResult> {
+    // Stopping the applier may wait for the statement it is applying (the agent bounds it): allow for that.
+    return this.#client(host).post<PromoteResult>(
+      AGENT_ROUTES.promote.path,
+      { host, epoch, replication },
+      { timeoutMs: this.#timeoutMs + FENCE_EXTRA_MS },
+    );
+  }
+
+  async catchUp(host: string, epoch: number, timeoutMs: number, target?: { gtid: string }): Promise<CatchUpResult> {
+    const body = target === undefined ? { host, epoch, timeoutMs } : { host, epoch, timeoutMs, target };
+    return this.#client(host).post<CatchUpResult>(AGENT_ROUTES.catchUp.path, body, {
+      timeoutMs: timeoutMs + WIRE_MARGIN_MS,
+    });
+  }
+
+  async repoint(host: string, epoch: number, source: SourceRef, verifyTimeoutMs: number): Promise<RepointResult> {
+    const body = { host, epoch, source, position: { mode: 'gtid' }, verifyTimeoutMs };
+    return this.#client(host).post<RepointResult>(AGENT_ROUTES.repoint.path, body, {
+      timeoutMs: verifyTimeoutMs + 3000 + WIRE_MARGIN_MS,
+    });
   }
 
   close(): void {

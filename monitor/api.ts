@@ -21,6 +21,8 @@ export async function createMonitorApi(daemon: MonitorDaemon, auth: HttpAuth, lo
     req.log.info({ args: req.body.args, exitCode: res.exitCode }, 'command');
     return res;
   });
+  // Dry run (issue 6): the plan a writer failover would run now, or why none would.
+  app.get('/v1/failover-plan', async () => daemon.failoverPlan());
   app.get('/v1/health', () => ({ status: 'ok', mode: daemon.model.mode, epoch: daemon.epoch }));
   app.get('/metrics', async (_req, reply) => {
     const text = renderMetrics({

@@ -1,31 +1,53 @@
 // The mmm_mond shell around the pure core: startup (network, checks, status file, agents, reconciliation,
 // epoch), the single-flight tick (snapshot → decide → push in order → persist → log), commands against the
 // live model, kill_host_bin, and the writer gate. Every decision is the core's; this file only does the I/O.
-// Writer promotion goes through WriterGate (writer-gate.ts): fence old (or lease over) → promote new.
+// Every writer move goes through the recovery executor (failover/executor.ts): the core plans (planRecovery),
+// the executor fences the old writer (agent, lease or kill_host_bin), catches up, promotes with replication
+// from the old writer cut, repoints the replicas; WriterGate (writer-gate.ts) remembers who may be open.
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { DesiredStateResult } from '../common/api/agent.js';
 import type { CommandResponse } from '../common/api/monitor.js';
 import type { Config } from '../common/config/types.js';
 import { describeError, isMmmError } from '../common/errors/index.js';
 import type { Logger } from '../common/log/index.js';
 import type { CheckStatusView, ChecksMetrics } from './checks/index.js';
-import { replicationOf, toDesiredState, type AgentPort } from './agent-link.js';
+import { factsOf, replicationOf, toDesiredState, type AgentPort } from './agent-link.js';
 import {
+  addToHistory,
   applySwitchover,
+  blockFailover,
   buildTopology,
+  consumePromoteOnce,
   decide,
   desiredStates,
   logText,
+  markCannotFollow,
+  modelWriter,
+  noteFailoverDone,
   parseStatus,
+  planRecovery,
   reconcileStartup,
+  recoveryId,
+  rejoinActions,
+  renderRecord,
   runCommand,
   serializeStatus,
   type AgentObservation,
   type ClusterModel,
   type DesiredAgentState,
+  type FactsByHost,
+  type GtidFacts,
   type HostChecks,
   type LogEvent,
+  type ModelUpdate,
   type PushStep,
+  type RecoveryKind,
+  type RecoveryRecord,
+  type SwitchoverRequest,
+  type TickResult,
 } from './core/index.js';
+import { RecoveryExecutor, STATUS_TIMEOUT_MS } from './failover/executor.js';
+import type { RecoveryResult } from './failover/executor.js';
 import { execKill, startupViews, toHostChecks } from './shell-io.js';
 import { WriterGate } from './writer-gate.js';
 import { nextEpoch, readEpoch, readOptional, epochPath, writeFileAtomic } from './status-store.js';
@@ -57,6 +79,8 @@ export interface MonitorDaemonOptions {
   readonly now?: () => number;
   /** Runs kill_host_bin; default: execFile bounded by KILL_TIMEOUT_MS. */
   readonly runKill?: (bin: string, host: string, pingOk: boolean) => Promise<void>;
+  /** Waits (the writer-lease wait of a recovery); default: a timer that `signal` cancels. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** How one host's push went: told, could not be told, or not attempted (its ping check is failed). */
@@ -73,6 +97,9 @@ const never = (h: string): never => {
 };
 
 const utcOffset = (ms: number): number => -new Date(ms).getTimezoneOffset();
+
+/** Commands that only read the model: answered at once, never queued behind a tick or a recovery. */
+const READ_ONLY_COMMANDS = new Set(['help', 'ping', 'show', 'checks', 'mode', 'history', 'failover_plan']);
 
 export class MonitorDaemon {
   #config: Config;
@@ -97,6 +124,16 @@ export class MonitorDaemon {
   #stopped = false;
   #unsubscribe: (() => void) | undefined;
   #tick: TickStats = { count: 0, lastDurationMs: 0, lastAt: 0 };
+  readonly #executor: RecoveryExecutor;
+  #history: RecoveryRecord[] = [];
+  #recoveries = 0;
+  /** What the recovery in progress does ('' when none), for `show`. */
+  #progress = '';
+  /** The facts of the last tick (for `failover_plan` and the API). */
+  #facts: FactsByHost = {};
+  /** Hosts with a repoint under way (background), and the jobs to wait for at stop. */
+  readonly #repointing = new Set<string>();
+  readonly #background = new Set<Promise<void>>();
 
   constructor(opts: MonitorDaemonOptions) {
     this.#config = opts.config;
@@ -106,6 +143,23 @@ export class MonitorDaemon {
     this.#net = opts.network;
     this.#now = opts.now ?? Date.now;
     this.#runKill = opts.runKill ?? execKill;
+    this.#executor = new RecoveryExecutor({
+      agents: this.#agents,
+      logger: this.#log,
+      now: this.#now,
+      sleep: opts.sleep ?? (async (ms, signal) => sleepFor(ms, undefined, { signal })),
+      kill: async (host) => {
+        const bin = this.#mon().killHostBin;
+        if (bin === undefined) throw new Error('kill_host_bin is not configured');
+        this.#log.error({ host }, logText.killing(host));
+        await this.#runKill(bin, host, this.#checks.getStatuses(host)['ping']?.result === 'ok');
+      },
+    });
+  }
+
+  /** The last recoveries, oldest first (at most HISTORY_SIZE). */
+  get history(): readonly RecoveryRecord[] {
+    return this.#history;
   }
 
   get config(): Config {
@@ -199,6 +253,7 @@ export class MonitorDaemon {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#unsubscribe?.();
+    await Promise.all([...this.#background]);
     await this.#chain.catch(() => undefined);
     await this.#checks.stop();
     await this.#net.stop();
@@ -225,32 +280,153 @@ export class MonitorDaemon {
 
   /** Runs an mmm_control command against the live model. */
   async command(args: readonly string[]): Promise<CommandResponse> {
+    const name = args.join(' ').trim().split(/\s+/)[0] ?? '';
+    if (READ_ONLY_COMMANDS.has(name)) {
+      if (name === 'failover_plan') this.#facts = await this.#gatherFacts();
+      return runCommand(this.model, args, this.#commandContext(this.#now())).response;
+    }
     const response = await this.#exclusive(async () => this.#command(args));
     this.wake();
     return response;
   }
 
-  async #command(args: readonly string[]): Promise<CommandResponse> {
-    const now = this.#now();
-    const out = runCommand(this.model, args, {
+  #commandContext(now: number): Parameters<typeof runCommand>[2] {
+    return {
       config: this.#config,
       now,
       agentReachable: (h) => this.model.hosts[h]?.agentReachable ?? false,
       utcOffset,
-    });
+      failover: {
+        facts: this.#facts,
+        open: this.#gate.maybeOpen().map((host) => ({ host, lastContactAt: this.#gate.lastContact(host) })),
+        history: this.#history,
+        inProgress: this.#progress,
+      },
+    };
+  }
+
+  /** The plan a failover would run now (GET /v1/failover-plan): fresh facts, nothing changed. */
+  async failoverPlan(): Promise<unknown> {
+    this.#facts = await this.#gatherFacts();
+    return runCommand(this.model, ['failover_plan'], this.#commandContext(this.#now())).response.data;
+  }
+
+  async #command(args: readonly string[]): Promise<CommandResponse> {
+    const now = this.#now();
+    const out = runCommand(this.model, args, this.#commandContext(now));
     this.#model = out.model;
     this.#logEvents(out.changes.events);
     await this.#push(out.changes.push, this.#desired(), out.changes.killIfUnreached);
     const req = out.changes.switchover;
     if (req !== undefined) {
-      const commit = applySwitchover(this.model, this.#config, req, now);
-      if (!commit.ok) return { ok: false, exitCode: 1, text: `ERROR: ${commit.reason}` };
-      this.#model = commit.model;
-      this.#logEvents(commit.events);
-      await this.#push(commit.push, this.#desired(), []);
+      const done = await this.#switchover(req);
+      if (!done.ok) return done.response;
+      if (this.model.mode !== 'PASSIVE') await this.#persist();
+      return { ...out.response, data: done.data };
     }
     if (this.model.mode !== 'PASSIVE') await this.#persist();
     return out.response;
+  }
+
+  /**
+   * move_role of the writer: the executor fences the old writer, waits until the target applied everything,
+   * promotes it and repoints the others (or rolls back); then the move is committed to the model.
+   */
+  async #switchover(
+    req: SwitchoverRequest,
+  ): Promise<{ ok: true; data: unknown } | { ok: false; response: CommandResponse }> {
+    const now = this.#now();
+    const facts = await this.#gatherFacts();
+    const from = req.from ?? this.#gate.maybeOpen().find((h) => h !== req.to);
+    if (from === undefined) {
+      // No writer open anywhere: nothing to hand over; commit and let the tick's recovery promote the target.
+      return this.#commitSwitchover(req, now, undefined);
+    }
+    const plan = planRecovery({
+      config: this.#config,
+      model: this.model,
+      facts,
+      open: [{ host: from, lastContactAt: this.#gate.lastContact(from) }],
+      target: req.to,
+      kind: 'switchover',
+      now,
+    });
+    const id = recoveryId('switchover', now, ++this.#recoveries);
+    this.#log.info({ recovery: id, plan }, `${id}: switchover ${from} -> ${req.to} started`);
+    const result = await this.#executor.switchover({
+      config: this.#config,
+      epoch: this.#epoch,
+      id,
+      plan,
+      from,
+      to: req.to,
+      force: req.force,
+      progress: (t) => {
+        this.#progress = t;
+      },
+    });
+    this.#record(result.record);
+    if (!result.promoted) {
+      return {
+        ok: false,
+        response: { ok: false, exitCode: 1, text: `ERROR: ${result.record.reason}`, data: { recovery: result.record } },
+      };
+    }
+    this.#gate.answered(from, 'none', this.#now());
+    this.#gate.promoted(req.to, []);
+    this.#repointLater(
+      req.to,
+      plan.repoint.map((x) => x.host).filter((h) => h !== from),
+      id,
+    );
+    return this.#commitSwitchover(req, this.#now(), result);
+  }
+
+  async #commitSwitchover(
+    req: SwitchoverRequest,
+    now: number,
+    result: RecoveryResult | undefined,
+  ): Promise<{ ok: true; data: unknown } | { ok: false; response: CommandResponse }> {
+    const commit = applySwitchover(this.model, this.#config, req, now);
+    if (!commit.ok) return { ok: false, response: { ok: false, exitCode: 1, text: `ERROR: ${commit.reason}` } };
+    this.#model = commit.model;
+    this.#logEvents(commit.events);
+    await this.#push(commit.push, this.#desired(), []);
+    return {
+      ok: true,
+      data:
+        result === undefined
+          ? { recovery: null }
+          : { recovery: result.record, writePauseMs: result.record.writePauseMs },
+    };
+  }
+
+  #record(rec: RecoveryRecord): void {
+    this.#history = addToHistory(this.#history, rec);
+    const level = rec.outcome === 'done' ? 'info' : 'fatal';
+    this.#log[level]({ recovery: rec }, renderRecord(rec).trimEnd());
+  }
+
+  async #applyUpdate(u: ModelUpdate): Promise<void> {
+    this.#model = u.model;
+    this.#logEvents(u.events);
+    await this.#push(u.push, this.#desired(), []);
+  }
+
+  /** Fresh facts from every agent, in parallel, each call bounded (a silent host is simply left out). */
+  async #gatherFacts(): Promise<FactsByHost> {
+    const entries = await Promise.all(
+      this.#config.hosts.map(async (h): Promise<[string, GtidFacts | undefined]> => {
+        try {
+          return [h.name, factsOf(await this.#agents.status(h.name, STATUS_TIMEOUT_MS), this.#now())];
+        } catch {
+          return [h.name, undefined];
+        }
+      }),
+    );
+    const out: Record<string, GtidFacts> = {};
+    for (const [h, f] of entries) if (f !== undefined) out[h] = f;
+    return out;
   }
 
   #schedule(delayMs: number): void {
@@ -287,11 +463,22 @@ export class MonitorDaemon {
     for (const h of this.#config.hosts) checks[h.name] = toHostChecks(this.#checks.getStatuses(h.name));
     const agents = this.#observations;
     this.#observations = {};
-    const r = decide({ config: this.#config, model: this.model, checks, agents, haveNet: this.#net.haveNet }, started);
+    const facts = await this.#gatherFacts();
+    this.#facts = facts;
+    const r = decide(
+      { config: this.#config, model: this.model, checks, agents, haveNet: this.#net.haveNet, facts },
+      started,
+    );
     this.#model = r.model;
     this.#logEvents(r.events);
     if (r.persist) await this.#persist();
-    await this.#push(r.push, r.desired, r.killIfUnreached);
+    const writer = modelWriter(this.model, this.#config);
+    if (r.push.length > 0 && writer !== undefined && this.#gate.holding(writer) !== 'open') {
+      await this.#recover(r, writer, facts);
+    } else {
+      await this.#push(r.push, r.desired, r.killIfUnreached);
+      if (r.push.length > 0 && writer !== undefined) this.#rejoin(writer, facts);
+    }
     const end = this.#now();
     this.#tick = { count: this.#tick.count + 1, lastDurationMs: end - started, lastAt: end };
   }
@@ -312,7 +499,6 @@ export class MonitorDaemon {
       const results = await Promise.all(todo.map(async (h) => this.#pushOne(h, desired[h] ?? never(h))));
       todo.forEach((h, i) => outcome.set(h, results[i] ?? 'failed'));
     }
-    if (steps.length > 0) await this.#promoteIfSafe(desired);
     for (const h of killIfUnreached) {
       const o = outcome.get(h);
       if (o === 'failed' || o === 'skipped') await this.#kill(h);
@@ -356,36 +542,133 @@ export class MonitorDaemon {
     return 'ok';
   }
 
-  /** Promotes the desired writer once no other host can still be an open writer (writer-gate.ts). */
-  async #promoteIfSafe(desired: Readonly<Record<string, DesiredAgentState>>): Promise<void> {
-    const role = `${this.#config.activeMasterRole}(`;
-    const target = Object.entries(desired).find(
-      ([h, d]) => d.activeMaster === h && d.roles.some((r) => r.startsWith(role)),
-    )?.[0];
-    if (target === undefined || this.#gate.holding(target) !== 'pending-promote') return;
-    const gate = this.#gate.check(
-      target,
-      this.#now(),
-      this.#config.agent.writerLease,
-      this.#mon().failover.leaseMargin,
+  /**
+   * The model names a writer that is not open yet: run the recovery (fence the old writers, catch up,
+   * promote, repoint). Everything but the old writers is pushed first (reader VIPs move meanwhile); the old
+   * writers get the fence operation instead of a desired state this tick.
+   */
+  async #recover(r: TickResult, writer: string, facts: FactsByHost): Promise<void> {
+    const now = this.#now();
+    const open = this.#gate.maybeOpen().filter((h) => h !== writer);
+    const old = new Set(open);
+    const steps = r.push
+      .map((s) => ({ ...s, hosts: s.hosts.filter((h) => !old.has(h)) }))
+      .filter((s) => s.hosts.length > 0);
+    await this.#push(
+      steps,
+      r.desired,
+      r.killIfUnreached.filter((h) => !old.has(h)),
     );
-    if (!gate.promote) {
-      this.#log.warn(
-        { host: target, old: gate.blockedBy },
-        `not promoting '${target}' yet: '${gate.blockedBy}' may still be the writer (not fenced, lease not over)`,
+    const from = r.activeMasterChange?.from;
+    const retry = this.#history.some((h) => h.outcome === 'done');
+    const kind: RecoveryKind =
+      open.length === 0
+        ? retry
+          ? 'failover'
+          : 'initial'
+        : from !== undefined && this.model.hosts[from]?.state === 'ONLINE'
+          ? 'failback'
+          : 'failover';
+    const plan = planRecovery({
+      config: this.#config,
+      model: this.model,
+      facts,
+      open: open.map((host) => ({ host, lastContactAt: this.#gate.lastContact(host) })),
+      target: writer,
+      kind,
+      now,
+    });
+    const id = recoveryId(kind, now, ++this.#recoveries);
+    this.#log.info({ recovery: id, plan }, `${id}: ${kind} ${open.join(',') || '-'} -> ${writer} started`);
+    const result = await this.#executor.run({
+      config: this.#config,
+      epoch: this.#epoch,
+      id,
+      plan,
+      progress: (t) => {
+        this.#progress = t;
+      },
+    });
+    this.#record(result.record);
+    const at = this.#now();
+    for (const h of result.fencedHosts) this.#gate.answered(h, 'none', at);
+    if (result.promoted) {
+      const presumed = result.record.fencedBy
+        .filter((f) => f.by === 'lease' || f.by === 'kill_host_bin')
+        .map((f) => f.host);
+      this.#gate.promoted(writer, presumed);
+      this.#model = noteFailoverDone(consumePromoteOnce(this.model), writer, at);
+      this.#repointLater(
+        writer,
+        plan.repoint.map((x) => x.host),
+        id,
       );
-      return;
     }
-    for (const old of gate.presumedFenced) {
-      this.#log.warn({ old }, `'${old}' out of contact beyond writer_lease + lease_margin: presumed fenced`);
+    if (result.block !== undefined) {
+      await this.#applyUpdate(blockFailover(this.model, this.#config, result.block, at));
     }
-    try {
-      await this.#agents.promote(target, this.#epoch);
-      this.#gate.promoted(target, gate.presumedFenced);
-      this.#log.info({ host: target }, `promoted '${target}' to writer`);
-    } catch (e) {
-      this.#log.error({ host: target }, `promote of '${target}' failed: ${describeError(e)}`);
+    if (this.model.mode !== 'PASSIVE') await this.#persist();
+  }
+
+  /** Rejoin: hosts that do not replicate from the open writer are repointed; the master-master back link restored. */
+  #rejoin(writer: string, facts: FactsByHost): void {
+    if (this.#gate.holding(writer) !== 'open') return;
+    const due = rejoinActions(this.#config, this.model, facts, writer);
+    if (due.repoint.length > 0) this.#repointLater(writer, due.repoint, undefined);
+    const back = due.backLink;
+    if (back !== undefined && !this.#repointing.has(writer)) {
+      this.#log.info(`rejoin: restoring the link of writer ${writer} back to its peer ${back}`);
+      this.#repointLater(back, [writer], undefined);
     }
+  }
+
+  /**
+   * Repoints `hosts` to `to` in the background (each bounded, in parallel; a host already being repointed is
+   * skipped), so a replica stuck on a hung old source never holds up the ticks and their pushes (the new
+   * writer's lease). Hosts that cannot follow are then taken out of the reader roles through the core; the
+   * steps are added to the recovery record `recoveryId`.
+   */
+  #repointLater(to: string, hosts: readonly string[], recoveryId: string | undefined): void {
+    const todo = hosts.filter((h) => !this.#repointing.has(h));
+    if (todo.length === 0) return;
+    for (const h of todo) this.#repointing.add(h);
+    if (recoveryId === undefined) this.#log.info({ hosts: todo }, `rejoin: repointing ${todo.join(', ')} to ${to}`);
+    const job: Promise<void> = this.#executor
+      .repointAll(this.#config, this.#epoch, to, todo)
+      .then(async ({ failed, steps }) => {
+        if (recoveryId !== undefined) this.#amendRecord(recoveryId, steps, failed);
+        const writer = modelWriter(this.model, this.#config);
+        if (failed.length === 0 || this.#stopped || (writer !== to && !todo.includes(writer ?? ''))) return;
+        await this.#exclusive(async () => {
+          for (const n of failed) {
+            if (n.host === writer) continue; // the writer's back link: logged, retried by the next rejoin
+            await this.#applyUpdate(markCannotFollow(this.model, this.#config, n.host, to, n.reason, this.#now()));
+          }
+        });
+      })
+      .catch((e: unknown) => {
+        this.#log.error(`repoint to ${to} failed: ${describeError(e)}`);
+      })
+      .finally(() => {
+        for (const h of todo) this.#repointing.delete(h);
+        this.#background.delete(job);
+        this.wake();
+      });
+    this.#background.add(job);
+  }
+
+  /** Adds the background repoint steps to a recovery record in the history and logs them. */
+  #amendRecord(
+    id: string,
+    steps: readonly RecoveryRecord['steps'][number][],
+    failed: readonly { host: string; reason: string }[],
+  ): void {
+    const i = this.#history.findIndex((r) => r.id === id);
+    const rec = this.#history[i];
+    if (rec === undefined) return;
+    const next = { ...rec, steps: [...rec.steps, ...steps], notFollowing: [...rec.notFollowing, ...failed] };
+    this.#history = this.#history.map((r, j) => (j === i ? next : r));
+    this.#log.info({ recovery: id, steps, failed }, `${id}: repoints done (${failed.length} cannot follow)`);
   }
 
   /** kill_host_bin (spec §8.3): never in PASSIVE (the core asks for none then), bounded by KILL_TIMEOUT_MS. */

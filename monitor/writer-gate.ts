@@ -47,6 +47,11 @@ export class WriterGate {
     return [...this.#maybeOpen];
   }
 
+  /** Epoch ms of the last answer of the host's agent (the monitor's start when it never answered). */
+  lastContact(host: string): number {
+    return Math.max(this.#lastContact.get(host) ?? 0, this.#startedAt);
+  }
+
   /** May `target` be promoted at `now`? `leaseS`/`marginS` from the config. */
   check(target: string, now: number, leaseS: number, marginS: number): GateAnswer {
     const presumed: string[] = [];

@@ -191,10 +191,21 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
       return killClients(q, d, [session.threadId], k);
     },
 
-    async stopReplication() {
+    async stopReplication(thread?: 'io' | 'sql') {
       const { d, q } = await use();
       if ((await q.run(d.showReplicaStatus())) === null) return; // nothing configured, nothing to stop
-      await q.query(d.stopReplica());
+      await q.query(d.stopReplica(thread));
+    },
+
+    async stopReceiver() {
+      const session = await openExtra();
+      try {
+        const d = dialectFor(await detectServerVersion(session));
+        if ((await session.run(d.showReplicaStatus())) === null) return;
+        await session.query(d.stopReplica('io'));
+      } finally {
+        await session.close();
+      }
     },
 
     async startReplication() {

@@ -38,7 +38,13 @@ export interface MysqlOps {
   setReadOnly(on: boolean, unblock?: KillOptions): Promise<void>;
   /** Kills client sessions (not replication threads, downstream replicas, our own or `spareUsers`); returns the count. */
   killClientSessions(opts: KillOptions): Promise<number>;
-  stopReplication(): Promise<void>;
+  /** Both threads, or only the receiver ('io') or only the applier ('sql'). */
+  stopReplication(thread?: 'io' | 'sql'): Promise<void>;
+  /**
+   * STOP of the receiver (IO thread) on a session of its own: with a hung source it can wait until
+   * slave_net_timeout, and must not hold the connection the other statements use.
+   */
+  stopReceiver(): Promise<void>;
   startReplication(): Promise<void>;
   /** Forget the source (RESET SLAVE ALL / RESET REPLICA ALL); replication must be stopped. */
   resetReplication(): Promise<void>;

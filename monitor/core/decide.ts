@@ -10,6 +10,8 @@ import { desiredStates } from './model.js';
 import { checkWaitMode } from './modes.js';
 import { buildTopology, type Topology } from './topology.js';
 import { evaluateHostStates } from './transitions.js';
+import type { FactsByHost } from './failover/facts.js';
+import { applyHoldOuts, noteAssigned, noteOrphan, pickWriter } from './failover/tick.js';
 import {
   DEFAULT_OPTIONS,
   type ClusterModel,
@@ -35,6 +37,12 @@ export interface TickSnapshot {
   /** The `ping_ips` self-check: false means the monitor's own network is down (spec §3.6). */
   readonly haveNet: boolean;
   readonly options?: CoreOptions;
+  /**
+   * Fresh GTID/replication facts per host (issue 6). When given: hosts with errant transactions are held out,
+   * the orphaned writer role goes to the best failover candidate (or stays orphaned with the reason), blocks
+   * and anti-flap hold it. Without them the distribution is MMM's.
+   */
+  readonly facts?: FactsByHost;
 }
 
 /** The writer moved between hosts during this tick (a failover or a failback for the executor to sequence). */
@@ -72,12 +80,20 @@ export function decide(snapshot: TickSnapshot, now: number): TickResult {
   }
   applyAgentObservations(d, snapshot.agents);
   const startMaster = d.activeMaster();
+  const facts = snapshot.facts;
+  if (facts !== undefined && snapshot.haveNet) applyHoldOuts(d, facts, startMaster);
   const fence: string[] = [];
   if (snapshot.haveNet) {
     fence.push(...evaluateHostStates(d));
     fence.push(...checkWaitMode(d));
   }
-  distributeRoles(d, snapshot.options ?? DEFAULT_OPTIONS);
+  if (facts !== undefined) noteOrphan(d, startMaster);
+  distributeRoles(
+    d,
+    snapshot.options ?? DEFAULT_OPTIONS,
+    facts === undefined ? undefined : (x) => pickWriter(x, facts),
+  );
+  if (facts !== undefined) noteAssigned(d);
   const endMaster = d.activeMaster();
   const model = d.toModel();
   const violations = checkInvariants(model, topo);

@@ -14,12 +14,18 @@ import { roleId } from './role-slots.js';
 import { canHandle } from './topology.js';
 import type { CoreOptions } from './types.js';
 
+/**
+ * Chooses the host for the orphaned active-master role (issue 6: the failover candidate ranking, blocks and
+ * anti-flap); undefined leaves it orphaned. Without one, MMM's findEligibleHost places it.
+ */
+export type WriterPicker = (d: Draft) => string | undefined;
+
 /** Runs the whole distribution step (nothing in PASSIVE mode). */
-export function distributeRoles(d: Draft, options: CoreOptions): void {
+export function distributeRoles(d: Draft, options: CoreOptions, pickWriter?: WriterPicker): void {
   if (d.mode === 'PASSIVE') return;
-  processOrphans(d, 'exclusive');
+  processOrphans(d, 'exclusive', pickWriter);
   processOrphans(d, 'balanced');
-  if (d.mode === 'ACTIVE' && options.failback) obeyPreferences(d);
+  if (d.mode === 'ACTIVE' && options.failback) obeyPreferences(d, pickWriter !== undefined);
   balance(d);
 }
 
@@ -50,12 +56,15 @@ export function findEligibleHost(d: Draft, role: RoleConfig, exclude?: string): 
 }
 
 /** Assigns every orphaned IP of the roles of `mode`; a role with no eligible host keeps its orphans. */
-export function processOrphans(d: Draft, mode: RoleConfig['mode']): void {
+export function processOrphans(d: Draft, mode: RoleConfig['mode'], pickWriter?: WriterPicker): void {
   for (const role of d.topo.roles) {
     if (role.mode !== mode) continue;
     for (const slot of d.slots) {
       if (slot.role !== role.name || slot.owner !== undefined) continue;
-      const host = findEligibleHost(d, role);
+      const host =
+        pickWriter !== undefined && role.name === d.topo.config.activeMasterRole
+          ? pickWriter(d)
+          : findEligibleHost(d, role);
       if (host === undefined) break;
       d.assign(slot, host, 'orphan');
       d.log('info', logText.orphanAssigned(roleId(slot), host), host);
@@ -63,13 +72,17 @@ export function processOrphans(d: Draft, mode: RoleConfig['mode']): void {
   }
 }
 
-/** Moves every exclusive role with an eligible `prefer` host there (MMM's obey_preferences: failback). */
-export function obeyPreferences(d: Draft): void {
+/**
+ * Moves every exclusive role with an eligible `prefer` host there (MMM's obey_preferences: failback). With
+ * `writerPicked`, an orphaned writer role is left to the picker (it stayed orphaned for a reason).
+ */
+export function obeyPreferences(d: Draft, writerPicked = false): void {
   for (const role of d.topo.roles) {
     const prefer = preferredHost(role);
     if (prefer === undefined || !d.eligible(prefer)) continue;
     for (const slot of d.slots) {
       if (slot.role !== role.name || slot.owner === prefer) continue;
+      if (writerPicked && slot.owner === undefined && role.name === d.topo.config.activeMasterRole) continue;
       d.log('info', logText.toPreferred(roleId(slot), slot.owner ?? '', prefer), prefer);
       d.assign(slot, prefer, 'preference');
     }

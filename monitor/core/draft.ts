@@ -5,19 +5,21 @@
 import { logText } from './messages.js';
 import { activeMasterOf, roleId, weightedCount } from './role-slots.js';
 import type { Topology } from './topology.js';
-import type {
-  ClusterModel,
-  HostModel,
-  HostState,
-  LogEvent,
-  LogLevel,
-  Mode,
-  ModeChange,
-  RoleMove,
-  RoleMoveCause,
-  RoleSlot,
-  StateChange,
-  TransitionRule,
+import {
+  NO_FAILOVER,
+  type ClusterModel,
+  type FailoverState,
+  type HostModel,
+  type HostState,
+  type LogEvent,
+  type LogLevel,
+  type Mode,
+  type ModeChange,
+  type RoleMove,
+  type RoleMoveCause,
+  type RoleSlot,
+  type StateChange,
+  type TransitionRule,
 } from './types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -42,6 +44,9 @@ export class Draft {
   /** Epoch ms every change made through this draft is stamped with. */
   readonly now: number;
   #modeChange: ModeChange | undefined;
+  /** Failover bookkeeping; written back only when the model had it or it changed. */
+  failover: FailoverState;
+  readonly #hadFailover: boolean;
 
   /** Copies `model` into a working copy. */
   constructor(topo: Topology, model: ClusterModel, now: number) {
@@ -54,6 +59,8 @@ export class Draft {
       if (h !== undefined) this.hosts.set(name, { ...h });
     }
     this.slots = model.roles.map((s) => ({ ...s }));
+    this.failover = model.failover ?? NO_FAILOVER;
+    this.#hadFailover = model.failover !== undefined;
   }
 
   /** The host's working record; the name must be a configured host. */
@@ -171,6 +178,7 @@ export class Draft {
       passiveCause: this.passiveCause,
       hosts,
       roles: this.slots.map((s) => ({ ...s })),
+      ...(this.#hadFailover || this.failover !== NO_FAILOVER ? { failover: this.failover } : {}),
     };
   }
 }

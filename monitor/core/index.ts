@@ -23,3 +23,40 @@ export { buildTopology, type Topology } from './topology.js';
 export type { AgentObservation } from './agents.js';
 export { HELP_TEXT, logText, say } from './messages.js';
 export * from './types.js';
+// Failover planning (issue 6): facts, candidate ranking, the recovery plan, rejoin, audit, model updates.
+export { sqlBroken, type FactsByHost, type GtidFacts, type ReplicationFacts } from './failover/facts.js';
+export { errantGtids, unappliedGtids } from './failover/gtid-view.js';
+export { rankWriterCandidates, type Exclusion, type Ranking } from './failover/candidates.js';
+export {
+  modelWriter,
+  planRecovery,
+  type FenceStep,
+  type OpenWriter,
+  type PlanInput,
+  type RecoveryKind,
+  type RecoveryPlan,
+  type RepointStep,
+} from './failover/plan.js';
+export { rejoinActions, type RejoinActions } from './failover/rejoin.js';
+export {
+  addToHistory,
+  recoveryId,
+  renderHistory,
+  renderPlan,
+  renderRecord,
+  HISTORY_SIZE,
+  type FencedBy,
+  type RecoveryRecord,
+  type RecoveryStep,
+  type StepOutcome,
+} from './failover/audit.js';
+export {
+  blockFailover,
+  consumePromoteOnce,
+  markCannotFollow,
+  noteFailoverDone,
+  type ModelUpdate,
+} from './failover/outcome.js';
+export { ACK_HINT, antiFlapHolds } from './failover/tick.js';
+export { failoverExplanation } from './render/explain.js';
+export type { FailoverContext } from './commands/context.js';

@@ -66,6 +66,9 @@ export const say = {
     `ERROR: Host '${h}' is '${s}' at the moment. Can't move role with ip '${ip}' there.`,
   setIp: (r: string, ip: string, h: string): string => `OK: Set role '${r}(${ip})' to host '${h}'.`,
   alreadyActive: 'OK: Already in active mode.',
+  // Not MMM's (issue 6): a host with errant transactions, or one that cannot follow the writer, stays out.
+  heldOut: (h: string, reason: string): string =>
+    `ERROR: Host '${h}' is held out: ${reason}. It can't be switched to ONLINE.`,
   switchedActive: 'OK: Switched into active mode.',
   alreadyManual: 'OK: Already in manual mode.',
   switchedManual: 'OK: Switched into manual mode.',

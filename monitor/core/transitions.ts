@@ -3,6 +3,9 @@
 // log text. Role handling follows §2.4: in ACTIVE mode a host leaving ONLINE loses all roles at once; in
 // MANUAL/WAIT it keeps them.
 //
+// Held-out hosts (issue 6: errant transactions, cannot follow the writer) never go ONLINE: an ONLINE one goes
+// to REPLICATION_FAIL (rule held_out), AWAITING_RECOVERY and REPLICATION_* ones stay where they are.
+//
 // Difference from MMM (spec §9.5): in PASSIVE mode MMM's "send" failed by design and kill_host_bin ran for
 // every host leaving ONLINE. Here nothing is pushed and nothing is killed while PASSIVE.
 import type { Draft } from './draft.js';
@@ -111,6 +114,15 @@ function fromOnline(ctx: HostContext): void {
     return;
   }
   if (h.name === ctx.activeMaster) return;
+  if (h.heldOut !== undefined) {
+    d.setState(h.name, 'REPLICATION_FAIL', {
+      rule: 'held_out',
+      reason: h.heldOut.reason,
+      log: logText.changed(h.name, 'ONLINE', 'REPLICATION_FAIL'),
+    });
+    leaveOnline(ctx);
+    return;
+  }
   if (
     ctx.peer !== undefined &&
     d.stateOf(ctx.peer) === 'ONLINE' &&
@@ -148,7 +160,7 @@ function fromAwaitingRecovery(ctx: HostContext): void {
     });
     return;
   }
-  if (!(c.threads && c.backlog)) return;
+  if (!(c.threads && c.backlog) || h.heldOut !== undefined) return;
   const { autoSetOnlineMs, autoSetOnlineS, flapDurationMs, flapDurationS } = d.topo.settings;
   const inStateS = (d.now - h.lastStateChange) / 1000;
   if (h.flap.flapping) {
@@ -231,7 +243,7 @@ function fromReplicationProblem(ctx: HostContext): void {
       return;
     }
   }
-  if (c.ping && c.mysql && ((c.threads && c.backlog) || d.stateOf(ctx.peer) !== 'ONLINE')) {
+  if (c.ping && c.mysql && h.heldOut === undefined && ((c.threads && c.backlog) || d.stateOf(ctx.peer) !== 'ONLINE')) {
     const why = c.threads && c.backlog ? 'replication is fine again' : `peer '${ctx.peer ?? ''}' is not ONLINE`;
     if (h.flap.flapping) {
       d.setState(h.name, 'AWAITING_RECOVERY', {

@@ -69,7 +69,54 @@ export interface HostModel {
   readonly lastOnlineUptime: number;
   readonly replication: ReplicationInfo | undefined;
   readonly checks: HostChecks;
+  /** Kept out of ONLINE by the failover logic (errant transactions, cannot follow the writer); absent: not held. */
+  readonly heldOut?: HoldOut;
 }
+
+/** Why a host may not go ONLINE although its checks pass (issue 6: rejoin). */
+export interface HoldOut {
+  /** errant: it has transactions the writer lacks; cannot-follow: repointing it to the writer failed. */
+  readonly kind: 'errant' | 'cannot-follow';
+  readonly reason: string;
+  /** The GTIDs in question ('' when not about GTIDs). */
+  readonly gtids: string;
+  /** Epoch ms since when. */
+  readonly since: number;
+}
+
+/** A failover the operator must release (`failover_ack`): the writer role stays orphaned meanwhile. */
+export interface FailoverBlock {
+  readonly kind: 'catchup-timeout' | 'anti-flap' | 'fence' | 'promote-failed';
+  readonly reason: string;
+  /** Epoch ms. */
+  readonly since: number;
+  /** What the operator can do. */
+  readonly hint: string;
+}
+
+/** Failover bookkeeping of the model (issue 6). */
+export interface FailoverState {
+  readonly blocked: FailoverBlock | undefined;
+  /** Why the orphaned writer role was not placed at the last tick ('' when placed or not orphaned). */
+  readonly waiting: string;
+  /** The last automatic failover (anti-flap). */
+  readonly lastAuto: { readonly at: number; readonly from: string; readonly to: string } | undefined;
+  /** The writer role was orphaned by a failure of `from` (an automatic failover is due). */
+  readonly orphanedBy: { readonly from: string; readonly at: number } | undefined;
+  /** Epoch ms of the last `failover_ack`. */
+  readonly acknowledgedAt: number | undefined;
+  /** `failover_ack --promote`: the next recovery promotes even if catch-up times out. */
+  readonly promoteOnce: boolean;
+}
+
+export const NO_FAILOVER: FailoverState = {
+  blocked: undefined,
+  waiting: '',
+  lastAuto: undefined,
+  orphanedBy: undefined,
+  acknowledgedAt: undefined,
+  promoteOnce: false,
+};
 
 /** One role IP and the host it is assigned to (undefined: orphaned). */
 export interface RoleSlot {
@@ -85,6 +132,8 @@ export interface ClusterModel {
   readonly passiveCause: string;
   readonly hosts: Readonly<Record<string, HostModel>>;
   readonly roles: readonly RoleSlot[];
+  /** Failover bookkeeping; absent until the first failover-aware decision (same as NO_FAILOVER). */
+  readonly failover?: FailoverState;
 }
 
 /** pino level names for MMM's FATAL/ERROR/WARN/INFO log lines. */
@@ -118,6 +167,7 @@ export type TransitionRule =
   | 'admin_set_offline'
   | 'forced_move_target'
   | 'forced_move_old_owner'
+  | 'held_out'
   | 'startup';
 
 export interface StateChange {

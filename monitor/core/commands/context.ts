@@ -6,6 +6,9 @@ import type { Config } from '../../../common/config/types.js';
 import { Draft } from '../draft.js';
 import type { UtcOffset } from '../render/date.js';
 import type { Topology } from '../topology.js';
+import type { RecoveryRecord } from '../failover/audit.js';
+import type { FactsByHost } from '../failover/facts.js';
+import type { OpenWriter } from '../failover/plan.js';
 import {
   DEFAULT_OPTIONS,
   type ClusterModel,
@@ -26,6 +29,19 @@ export interface CommandContext {
   /** UTC offset for `checks` dates (local time in MMM). */
   readonly utcOffset: UtcOffset;
   readonly options?: CoreOptions;
+  /** What the failover commands and explanations need from the shell (issue 6). */
+  readonly failover?: FailoverContext;
+}
+
+export interface FailoverContext {
+  /** Fresh facts per host (for `failover_plan`). */
+  readonly facts: FactsByHost;
+  /** Hosts that are or may be an open writer, with the last contact. */
+  readonly open: readonly OpenWriter[];
+  /** The last recoveries, oldest first. */
+  readonly history: readonly RecoveryRecord[];
+  /** What the recovery in progress is doing ('' when none). */
+  readonly inProgress: string;
 }
 
 /**

@@ -27,6 +27,7 @@ export function setOnline(run: CommandRun, host: string): CommandOutcome {
   if (from === 'ONLINE') return run.finish(say.alreadyOnline);
   if (from !== 'ADMIN_OFFLINE' && from !== 'AWAITING_RECOVERY') return run.finish(say.cantSwitchOnline(host, from));
   if (h.checks.ping.state !== 'ok' || h.checks.mysql.state !== 'ok') return run.finish(say.checksNotOk(host));
+  if (h.heldOut !== undefined) return run.finish(say.heldOut(host, h.heldOut.reason));
   const peer = hostConfig(d.topo, host).peer;
   if (peer !== undefined && d.stateOf(peer) === 'ONLINE') {
     const p = d.host(peer);

@@ -8,6 +8,7 @@ import { setOffline, setOnline } from './host-commands.js';
 import { setActive, setManual, setPassive } from './mode-commands.js';
 import { forceMoveRole, moveRole, setIp } from './role-commands.js';
 import { checks, help, mode, ping, show } from './view-commands.js';
+import { failoverAck, failoverPlan, history } from './failover-commands.js';
 
 /** A command handler for an exact number of arguments. */
 type Handler = (run: CommandRun, args: readonly string[]) => CommandOutcome;
@@ -36,6 +37,22 @@ const COMMANDS = new Map<string, ReadonlyMap<number, Handler>>([
   ['set_offline', new Map([[1, (r, a) => setOffline(r, arg(a, 0))]])],
   ['move_role', new Map([[2, (r, a) => moveRole(r, arg(a, 0), arg(a, 1))]])],
   ['set_ip', new Map([[2, (r, a) => setIp(r, arg(a, 0), arg(a, 1))]])],
+  // Not MMM's (issue 6); see failover-commands.ts.
+  ['failover_plan', new Map([[0, (r) => failoverPlan(r)]])],
+  [
+    'history',
+    new Map<number, Handler>([
+      [0, (r) => history(r)],
+      [1, (r, a) => history(r, arg(a, 0))],
+    ]),
+  ],
+  [
+    'failover_ack',
+    new Map<number, Handler>([
+      [0, (r) => failoverAck(r)],
+      [1, (r, a) => failoverAck(r, arg(a, 0))],
+    ]),
+  ],
 ]);
 
 /** Perl's `split(/\s+/, $line)`: a leading empty field is kept, trailing empty fields are dropped. */

@@ -3,6 +3,7 @@ import { CHECK_NAMES, type CheckName } from '../../../common/config/types.js';
 import { HELP_TEXT, say } from '../messages.js';
 import { checkRows, renderChecks } from '../render/checks.js';
 import { renderShow, showData } from '../render/show.js';
+import { failoverExplanation } from '../render/explain.js';
 import type { CommandRun, CommandOutcome } from './context.js';
 
 /** `help`. */
@@ -18,7 +19,12 @@ export function ping(run: CommandRun): CommandOutcome {
 /** `show`. */
 export function show(run: CommandRun): CommandOutcome {
   const model = run.d.toModel();
-  return run.finish(renderShow(model, run.d.topo), showData(model, run.d.topo));
+  const explain = failoverExplanation(model, run.d.topo, run.ctx.failover?.inProgress ?? '');
+  const data = showData(model, run.d.topo);
+  return run.finish(
+    renderShow(model, run.d.topo) + explain,
+    explain === '' ? data : { ...data, failover: explainData(run) },
+  );
 }
 
 /** `mode`: ACTIVE, MANUAL, WAIT or PASSIVE. */
@@ -42,6 +48,25 @@ export function checks(run: CommandRun, hostArg?: string, checkArg?: string): Co
   if (check !== 'all' && !isCheckName(check)) return run.finish(say.unknownCheck(check));
   if (host !== 'all' && !run.d.topo.hosts.has(host)) return run.finish(say.unknownHost(host));
   const model = run.d.toModel();
-  const text = renderChecks(model, run.d.topo, host, check, run.ctx.utcOffset);
+  const listed = host === 'all' ? run.d.topo.hostNames : [host];
+  const explain = failoverExplanation(model, run.d.topo, '', listed)
+    .split('\n')
+    .filter((l) => l.startsWith('# Host') || l.startsWith('#   Errant'))
+    .join('\n');
+  const text = renderChecks(model, run.d.topo, host, check, run.ctx.utcOffset) + (explain === '' ? '' : `${explain}\n`);
   return run.finish(text, { checks: checkRows(model, run.d.topo, host, check) });
+}
+
+/** The failover part of `show --json`: block, waiting reason, held-out hosts, recovery in progress. */
+function explainData(run: CommandRun): unknown {
+  const model = run.d.toModel();
+  const heldOut = Object.values(model.hosts).flatMap((h) =>
+    h.heldOut === undefined ? [] : [{ host: h.name, ...h.heldOut }],
+  );
+  return {
+    blocked: model.failover?.blocked ?? null,
+    waiting: model.failover?.waiting ?? '',
+    heldOut,
+    inProgress: run.ctx.failover?.inProgress ?? '',
+  };
 }

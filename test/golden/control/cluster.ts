@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
   AgentStatusReport,
+  CatchUpResult,
   DesiredState,
   DesiredStateResult,
   FenceResult,
   PromoteResult,
+  RepointResult,
 } from '../../../common/api/agent.js';
 import type { CheckName, Config } from '../../../common/config/types.js';
 import { Secret } from '../../../common/config/secret.js';
@@ -24,6 +26,13 @@ import { MonitorDaemon, type ChecksPort, type NetworkPort } from '../../../monit
 import { runControl } from '../../../control/run.js';
 import { BASE, tempDir } from '../../unit/common/config/fixture.js';
 import { T0, seedConfig, type ConfigOverrides } from '../../unit/monitor/core/fixtures.js';
+import {
+  fakeCaughtUp,
+  fakeFenced,
+  fakeMysqlView,
+  fakePromoted,
+  fakeRepointed,
+} from '../../unit/monitor/fake-agent-parts.js';
 
 /** The token of BASE's <socket> section, which the client reads. */
 const TOKEN = '0123456789abcdef0123';
@@ -47,7 +56,7 @@ export class FakeAgents implements AgentPort {
       activeMaster: null,
       stamp: null,
       vips: { bound: [], error: null },
-      mysql: { up: true, readOnly: host !== 'db1', replication: null },
+      mysql: fakeMysqlView(host),
       writer: { holding: this.#holding.get(host) ?? 'none' },
     };
     return Promise.resolve(report as unknown as AgentStatusReport);
@@ -61,14 +70,26 @@ export class FakeAgents implements AgentPort {
     return Promise.resolve({ steps: [], writer: { holding } } as unknown as DesiredStateResult);
   }
 
-  async fence(): Promise<FenceResult> {
-    return Promise.resolve({} as FenceResult);
+  async fence(host: string): Promise<FenceResult> {
+    this.#check(host);
+    this.#holding.set(host, 'none');
+    return Promise.resolve(fakeFenced);
   }
 
   async promote(host: string): Promise<PromoteResult> {
     this.#check(host);
     this.#holding.set(host, 'open');
-    return Promise.resolve({} as PromoteResult);
+    return Promise.resolve(fakePromoted);
+  }
+
+  async catchUp(host: string): Promise<CatchUpResult> {
+    this.#check(host);
+    return Promise.resolve(fakeCaughtUp);
+  }
+
+  async repoint(host: string, _epoch: number, source: { host: string }): Promise<RepointResult> {
+    this.#check(host);
+    return Promise.resolve(fakeRepointed(source.host));
   }
 
   close(): void {

@@ -179,6 +179,25 @@ describe('failover operations', () => {
     expect(r.store.current.stamp).toEqual({ epoch: 2, seq: 0 });
   });
 
+  it('promote with replication stop: the applier stops first; a receiver stuck on a hung source does not hold it up', async () => {
+    const r = await rig();
+    r.mysql.stopReceiver = async () => new Promise(() => undefined); // STOP SLAVE IO_THREAD waits for the hung source
+    const res = await r.agent.promote({ host: 'db1', epoch: 2, replication: 'stop' });
+    expect(res.steps.map((s) => [s.action, s.target, s.ok])).toEqual([
+      ['stop-replication', 'SQL thread', true],
+      ['stop-replication', 'IO thread', false],
+      ['grant-writer', undefined, true],
+      ['add-vip', WRITER_IP, true],
+      ['allow-writes', undefined, true],
+    ]);
+    expect(res.steps[1]?.detail).toBe('still stopping (the source does not answer); nothing it receives is applied');
+    expect(r.mysql.calls).toEqual(['stop sql', 'read_only=0']);
+    const ok = await rig();
+    const res2 = await ok.agent.promote({ host: 'db1', epoch: 2, replication: 'stop' });
+    expect(res2.steps[1]).toMatchObject({ target: 'IO thread', ok: true, detail: 'stopped' });
+    expect(ok.mysql.calls).toEqual(['stop sql', 'stop io', 'read_only=0']);
+  });
+
   it('promote stops at the first failure and says where', async () => {
     const r = await rig();
     r.network.failAdd = new MmmError('MMM_NO_PRIVILEGE', 'needs CAP_NET_ADMIN');
@@ -219,6 +238,25 @@ describe('failover operations', () => {
       ['remove-vip', true, false],
       ['revoke-writer', true, false],
     ]);
+  });
+
+  it('keeps retrying a fence that could not reach mysqld, and denies writes as soon as it answers again', async () => {
+    const r = await rig();
+    await openWriter(r);
+    r.mysql.down = unreachable();
+    const res = await r.agent.fence({ host: 'db1', epoch: 1 });
+    expect(res.writesDenied).toBeNull();
+    expect(r.agent.fencePending).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(r.mysql.readOnly).toBe(false);
+    r.mysql.down = undefined; // SIGCONT
+    for (let i = 0; i < 50 && r.agent.fencePending; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.agent.fencePending).toBe(false);
+    expect(r.mysql.readOnly).toBe(true);
+    // A later promote opens the host again and nothing closes it behind the monitor's back.
+    await r.agent.promote({ host: 'db1', epoch: 1, replication: 'keep' });
+    expect(r.mysql.readOnly).toBe(false);
+    await r.agent.stop();
   });
 
   it('operations from an older epoch are refused; a newer epoch becomes the accepted one', async () => {
@@ -263,7 +301,7 @@ describe('failover operations', () => {
       source: { host: 'db2', ip: '198.18.30.12', port: 3306 },
       position: { mode: 'gtid' },
     });
-    expect(r.mysql.calls).toEqual(['stop', 'change 198.18.30.12', 'start']);
+    expect(r.mysql.calls).toEqual(['stop sql', 'stop', 'change 198.18.30.12', 'start']);
     const change = r.mysql.changes[0]!;
     expect(change).toMatchObject({
       host: '198.18.30.12',
@@ -275,6 +313,7 @@ describe('failover operations', () => {
     });
     expect(change.password.reveal()).toBe('replpass');
     expect(res.steps.map((s) => s.action)).toEqual([
+      'stop-replication',
       'stop-replication',
       'change-source',
       'start-replication',

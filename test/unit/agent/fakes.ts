@@ -191,12 +191,16 @@ export class FakeMysql implements MysqlOps {
     });
   }
 
-  stopReplication(): Promise<void> {
+  stopReplication(thread?: 'io' | 'sql'): Promise<void> {
     return this.#run(() => {
-      this.calls.push('stop');
-      this.io = 'no';
-      this.sql = false;
+      this.calls.push(thread === undefined ? 'stop' : `stop ${thread}`);
+      if (thread !== 'sql') this.io = 'no';
+      if (thread !== 'io') this.sql = false;
     });
+  }
+
+  stopReceiver(): Promise<void> {
+    return this.stopReplication('io');
   }
 
   startReplication(): Promise<void> {

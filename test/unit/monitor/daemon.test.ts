@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   AgentStatusReport,
+  CatchUpResult,
   DesiredState,
   DesiredStateResult,
   FenceResult,
   PromoteResult,
+  RepointResult,
 } from '../../../common/api/agent.js';
 import type { Config } from '../../../common/config/types.js';
 import { MmmError } from '../../../common/errors/index.js';
@@ -19,6 +21,7 @@ import type { AgentPort } from '../../../monitor/agent-link.js';
 import type { CheckStatusView, ChecksMetrics } from '../../../monitor/checks/index.js';
 import { MonitorDaemon, type ChecksPort, type NetworkPort } from '../../../monitor/daemon.js';
 import { seedConfig, T0 } from './core/fixtures.js';
+import { fakeFenced, fakeMysqlView } from './fake-agent-parts.js';
 
 const HOSTS = ['db1', 'db2', 'db3', 'db4'];
 
@@ -26,11 +29,13 @@ class FakeAgents implements AgentPort {
   readonly log: string[] = [];
   readonly pushes: DesiredState[] = [];
   readonly down = new Set<string>();
+  readonly silent = new Set<string>();
   readonly holding = new Map<string, 'none' | 'open' | 'pending-promote'>();
   stampEpoch: number | null = null;
 
   #check(host: string): void {
     if (this.down.has(host)) throw new MmmError('MMM_AGENT_UNREACHABLE', `agent ${host}: ECONNREFUSED`);
+    if (this.silent.has(host)) throw new MmmError('MMM_TIMEOUT', `agent ${host}: no answer within 2000 ms`);
   }
 
   async status(host: string): Promise<AgentStatusReport> {
@@ -43,7 +48,7 @@ class FakeAgents implements AgentPort {
       activeMaster: null,
       stamp: this.stampEpoch === null ? null : { epoch: this.stampEpoch, seq: 3 },
       vips: { bound: [], error: null },
-      mysql: { up: true, readOnly: host !== 'db1', replication: null },
+      mysql: fakeMysqlView(host),
       writer: { holding: this.holding.get(host) ?? 'none' },
     } as unknown as AgentStatusReport);
   }
@@ -60,15 +65,33 @@ class FakeAgents implements AgentPort {
   }
 
   async fence(host: string): Promise<FenceResult> {
+    this.#check(host);
     this.log.push(`fence ${host}`);
-    return Promise.resolve({} as FenceResult);
+    this.holding.set(host, 'none');
+    return Promise.resolve(fakeFenced);
   }
 
-  async promote(host: string, epoch: number): Promise<PromoteResult> {
+  async promote(host: string, epoch: number, replication = 'keep'): Promise<PromoteResult> {
     this.#check(host);
-    this.log.push(`promote ${host} epoch ${epoch}`);
+    this.log.push(`promote ${host} epoch ${epoch} ${replication}`);
     this.holding.set(host, 'open');
-    return Promise.resolve({} as PromoteResult);
+    return Promise.resolve({
+      writerIps: [],
+      position: { gtid: '0-1-5', file: null, pos: null },
+    } as unknown as PromoteResult);
+  }
+
+  async catchUp(host: string): Promise<CatchUpResult> {
+    this.#check(host);
+    this.log.push(`catch-up ${host}`);
+    const pos = { gtid: '0-1-5', file: null, pos: null };
+    return Promise.resolve({ target: pos, reached: pos, waitedMs: 0, durationMs: 0 });
+  }
+
+  async repoint(host: string, _epoch: number, source: { host: string }): Promise<RepointResult> {
+    this.#check(host);
+    this.log.push(`repoint ${host} ${source.host}`);
+    return Promise.resolve({ replication: { sourceHost: source.host, ioRunning: 'yes' } } as unknown as RepointResult);
   }
 
   close(): void {
@@ -117,6 +140,7 @@ let now: number;
 let agents: FakeAgents;
 let checks: FakeChecks;
 let kills: string[];
+let killWorks: boolean;
 let daemon: MonitorDaemon;
 
 function makeDaemon(config: Config): MonitorDaemon {
@@ -129,7 +153,13 @@ function makeDaemon(config: Config): MonitorDaemon {
     now: () => now,
     runKill: async (bin, host, pingOk) => {
       kills.push(`${bin} ${host} ${pingOk ? 1 : 0}`);
-      return Promise.resolve();
+      return killWorks ? Promise.resolve() : Promise.reject(new Error('kill_host failed'));
+    },
+    // Time passes after everything already under way had its turn (an agent answer beats a lease wait).
+    sleep: async (ms, signal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw new Error('aborted');
+      now += ms;
     },
   });
 }
@@ -140,6 +170,7 @@ beforeEach(() => {
   agents = new FakeAgents();
   checks = new FakeChecks();
   kills = [];
+  killWorks = true;
 });
 
 afterEach(async () => {
@@ -164,8 +195,9 @@ describe('MonitorDaemon', () => {
     await allOnline();
     expect(Object.values(daemon.model.hosts).map((h) => h.state)).toEqual(HOSTS.map(() => 'ONLINE'));
     const promotes = agents.log.filter((l) => l.startsWith('promote'));
-    expect(promotes).toEqual(['promote db1 epoch 1']);
-    expect(agents.log.indexOf('push db1')).toBeLessThan(agents.log.indexOf('promote db1 epoch 1'));
+    expect(promotes).toEqual(['promote db1 epoch 1 stop']);
+    expect(agents.log.indexOf('push db1')).toBeLessThan(agents.log.indexOf('promote db1 epoch 1 stop'));
+    expect(daemon.history.map((r) => [r.kind, r.outcome, r.to])).toEqual([['initial', 'done', 'db1']]);
     const seqs = agents.pushes.map((p) => p.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -183,7 +215,7 @@ describe('MonitorDaemon', () => {
     expect(daemon.epoch).toBe(8);
   });
 
-  it('moves the writer off an unreachable db1 only after writer_lease + lease_margin, and kills db1', async () => {
+  it('fails over from an unreachable db1 once kill_host_bin confirmed: catch-up, promote with replication cut, repoint', async () => {
     daemon = makeDaemon(config());
     await daemon.start();
     await allOnline();
@@ -194,15 +226,89 @@ describe('MonitorDaemon', () => {
     await daemon.tickNow();
     expect(daemon.model.hosts['db1']?.state).toBe('HARD_OFFLINE');
     expect(kills).toEqual(['/usr/local/bin/kill_host db1 0']);
-    expect(agents.holding.get('db2')).toBe('pending-promote');
-    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual([]);
+    const ops = agents.log.filter((l) => !l.startsWith('push'));
+    expect(ops).toEqual(['catch-up db2', 'promote db2 epoch 1 stop', 'repoint db3 db2', 'repoint db4 db2']);
+    const rec = daemon.history.at(-1);
+    expect(rec).toMatchObject({
+      kind: 'failover',
+      from: ['db1'],
+      to: 'db2',
+      outcome: 'done',
+      fencedBy: [{ host: 'db1', by: 'kill_host_bin' }],
+    });
+    expect(rec?.steps.map((s) => `${s.name} ${s.host ?? ''} ${s.outcome}`)).toEqual([
+      'fence db1 failed',
+      'kill_host_bin db1 ok',
+      'catch-up db2 ok',
+      'promote db2 ok',
+      'repoint db3 ok',
+      'repoint db4 ok',
+    ]);
+    expect((await daemon.command(['history'])).text).toContain(`${rec?.id ?? ''}: failover db1 -> db2 DONE`);
+  });
+
+  it('without a confirmed kill, promotes only after writer_lease + lease_margin since db1 last answered', async () => {
+    killWorks = false;
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.log.length = 0;
+    agents.down.add('db1');
+    checks.failed.add('db1');
+    now += 1000;
+    await daemon.tickNow();
     // writer_lease 10 s + lease_margin 1 s after the last answer of db1 (at T0, during allOnline).
-    now = T0 + 10_999;
+    expect(now).toBe(T0 + 11_000);
+    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual(['promote db2 epoch 1 stop']);
+    expect(daemon.history.at(-1)?.fencedBy).toEqual([{ host: 'db1', by: 'lease' }]);
+  });
+
+  it('an agent that may have got the fence request renews its lease: the wait counts from that request', async () => {
+    killWorks = false;
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.silent.add('db1');
+    checks.failed.add('db1');
+    now += 1000;
     await daemon.tickNow();
-    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual([]);
-    now = T0 + 11_000;
-    await daemon.tickNow();
-    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual(['promote db2 epoch 1']);
+    expect(now).toBe(T0 + 12_000);
+    expect(daemon.history.at(-1)).toMatchObject({ outcome: 'done', fencedBy: [{ host: 'db1', by: 'lease' }] });
+  });
+
+  it('move_role writer db2: fence db1, catch-up to its position, promote db2, report the write pause', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.log.length = 0;
+    const r = await daemon.command(['move_role', 'writer', 'db2']);
+    expect(r.text).toBe(
+      "OK: Role 'writer' has been moved from 'db1' to 'db2'. Now you can wait some time and check new roles info!",
+    );
+    expect(r.data).toMatchObject({ writePauseMs: 0, recovery: { kind: 'switchover', outcome: 'done' } });
+    expect(agents.log.filter((l) => !l.startsWith('push'))).toEqual([
+      'fence db1',
+      'catch-up db2',
+      'promote db2 epoch 1 stop',
+      'repoint db3 db2',
+      'repoint db4 db2',
+    ]);
+    expect(daemon.model.roles.find((s) => s.role === 'writer')?.owner).toBe('db2');
+  });
+
+  it('a switchover whose target cannot catch up is rolled back: the old writer is opened again', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.log.length = 0;
+    agents.catchUp = async () => Promise.reject(new MmmError('MMM_CATCHUP_TIMEOUT', 'relay log not applied'));
+    const r = await daemon.command(['move_role', 'writer', 'db2']);
+    expect(r.exitCode).toBe(1);
+    expect(r.text).toBe(
+      'ERROR: db2 did not apply everything within switchover_timeout: relay log not applied; db1 is the writer again',
+    );
+    expect(agents.log.filter((l) => !l.startsWith('push'))).toEqual(['fence db1', 'promote db1 epoch 1 keep']);
+    expect(daemon.model.roles.find((s) => s.role === 'writer')?.owner).toBe('db1');
   });
 
   it('answers commands with MMM text and refuses unknown hosts', async () => {
