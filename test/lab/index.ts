@@ -14,3 +14,31 @@ export { ensureTemplate } from './template.js';
 export { ensurePackages, missingPackages } from './install.js';
 export { labLockOwner } from './lock.js';
 export { boundVips, clusterYaml, type ClusterYamlOptions } from './cluster-config.js';
+export {
+  InvariantSampler,
+  WriterClient,
+  firstAckAfter,
+  formatWorkloadSummary,
+  isUncertain,
+  lastAckBefore,
+  maxGap,
+  outageAround,
+  sampleViolations,
+  summarizeSamples,
+  verifyAcks,
+  vipHolders,
+  waitConverged,
+  writableHosts,
+  type Ack,
+  type Gap,
+  type HostObservation,
+  type InvariantSamplerOptions,
+  type ReadOnlyState,
+  type Sample,
+  type SamplerSummary,
+  type Violation,
+  type ViolationKind,
+  type WorkloadError,
+  type WorkloadSummaryInput,
+  type WriterClientOptions,
+} from './workload.js';
