@@ -2,7 +2,9 @@
 // (mmm_mond: MONITOR, mmm_agentd: AGENT, mmm_control: CONTROL), without a warning, and describes the classic
 // MMM layout. The secret files the examples name are served from memory; the files themselves are read as
 // they are in the repository.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { load as parseYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, nodeFs, type Config, type ConfigFs, type ProgramClass } from '../../../common/config/index.js';
 
@@ -15,6 +17,7 @@ const SECRET_FILES: Readonly<Record<string, string>> = {
   '/etc/mysql-mmm/secrets/monitor_password': 'monitor-secret\n',
 };
 const ENV = {
+  MMM_TOKEN: 'docker-token-0123456789abcdef',
   MMM_REPLICATION_PASSWORD: 'repl-secret',
   MMM_AGENT_PASSWORD: 'agent-secret',
   MMM_MONITOR_PASSWORD: 'monitor-secret',
@@ -27,6 +30,13 @@ const fs: ConfigFs = {
   exists: (p) => p in SECRET_FILES || nodeFs.exists(p),
   isExecutable: (p) => nodeFs.isExecutable(p),
 };
+
+interface Service {
+  cap_add?: string[];
+  cap_drop?: string[];
+  network_mode?: string;
+  '<<'?: Service;
+}
 
 const FORMATS = [
   { dir: 'mmm', ext: 'conf' },
@@ -91,5 +101,54 @@ describe('deploy/examples', () => {
       });
       expect(shape(b)).toEqual(shape(a));
     }
+  });
+
+  it("deploy/docker: the compose cluster's configs validate for every program and host (compose itself untested)", () => {
+    const dir = join(EXAMPLES, '../docker');
+    const opts = (program: ProgramClass, file: string) => ({
+      program,
+      path: join(dir, file),
+      env: ENV,
+      fs,
+      searchPath: [],
+    });
+    for (const program of ['MONITOR', 'CONTROL'] as const) {
+      const c = loadConfig(opts(program, 'mmm_mon.yaml'));
+      expect(c.warnings).toEqual([]);
+      expect(c.monitor?.ip).toBe('198.18.200.10');
+    }
+    for (const h of ['db1', 'db2', 'db3', 'db4']) {
+      const c = loadConfig(opts('AGENT', `mmm_agent_${h}.yaml`));
+      expect(c.warnings).toEqual([]);
+      expect([c.this, c.socket.token?.reveal()]).toEqual([h, 'docker-token-0123456789abcdef']);
+    }
+    const compose = parseYaml(readFileSync(join(EXAMPLES, '../docker-compose.yml'), 'utf8')) as {
+      services: Record<string, Service>;
+    };
+    // YAML merge keys (<<: *agent), as docker compose applies them
+    const service = (name: string): Service => {
+      const { '<<': base, ...own } = compose.services[name] ?? {};
+      return { ...base, ...own };
+    };
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'agent-db1',
+      'agent-db2',
+      'agent-db3',
+      'agent-db4',
+      'db1',
+      'db2',
+      'db3',
+      'db4',
+      'monitor',
+      'setup',
+    ]);
+    for (const h of ['db1', 'db2', 'db3', 'db4']) {
+      expect(service(`agent-${h}`)).toMatchObject({
+        network_mode: `service:${h}`,
+        cap_drop: ['ALL'],
+        cap_add: ['NET_ADMIN', 'NET_RAW'],
+      });
+    }
+    expect(service('monitor')).toMatchObject({ cap_drop: ['ALL'], cap_add: ['NET_RAW'] });
   });
 });
