@@ -1,6 +1,7 @@
 // The README's first command, end to end, as a user runs it: `npm run demo` (scripts/demo.sh: setup, apt,
 // npm, build, then lab, agents, monitor) twice (the second run finds it running and only shows it), then
-// `npm run demo -- down` twice (the second finds nothing to remove); nothing of lab 0 is left, no mmm_mond.
+// `npm run demo -- --failover` (outage and lost acknowledged writes), then `npm run demo -- down` twice (the
+// second finds nothing to remove); nothing of lab 0 is left, no mmm_mond.
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,7 +30,7 @@ afterAll(async () => {
 }, 90_000);
 
 describe('npm run demo', () => {
-  it('up: every step reports, 4 hosts ONLINE with the MMM layout; up again only shows it; down twice leaves nothing', async () => {
+  it('up: every step reports, 4 hosts ONLINE with the MMM layout; up again only shows it', async () => {
     const first = await demo();
     for (const step of [
       '[1/7] setup',
@@ -62,7 +63,15 @@ describe('npm run demo', () => {
     expect(second).not.toContain('[5/7] lab');
     expect(second).toMatch(/^ {2}db1\(198\.18\.0\.11\) master\/ONLINE\. Roles: .*writer\(198\.18\.0\.220\)$/m);
     expect(await demoMonitors()).toEqual(monitors); // the same monitor, not a second one
+  }, 300_000);
 
+  it('--failover: kill -9 of the writer under write load reports the outage and 0 lost acknowledged writes', async () => {
+    const out = await demo('--failover');
+    expect(out).toMatch(/^demo: failover: writer db1 → db2; outage [\d.]+ s; lost acknowledged writes: 0 of \d+/m);
+    expect(out).toMatch(/^ {2}db2\(198\.18\.0\.12\) master\/ONLINE\. Roles: .*writer\(198\.18\.0\.220\)$/m);
+  }, 300_000);
+
+  it('down twice: nothing of lab 0 is left, no mmm_mond', async () => {
     for (let i = 0; i < 2; i++) {
       const down = await demo('down');
       expect(down).toContain('leftovers: none');
