@@ -22,7 +22,7 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
 }
 [ -r /etc/debian_version ] || echo "demo: warning: not Debian; apt steps may not work here" >&2
 
-echo "demo: [2/7] apt: mariadb-server, iputils-arping, fping, nftables, iproute2"
+echo "demo: [2/7] apt: mariadb-server, iputils-arping, fping, nftables, iproute2, bubblewrap"
 bash scripts/setup.sh apt | indent
 
 echo "demo: [3/7] npm: dependencies"

@@ -9,7 +9,7 @@ part=${1:-all}
 
 apt_part() {
   local need_pkgs=() pair bin pkg
-  for pair in mariadbd:mariadb-server arping:iputils-arping fping:fping ping:iputils-ping nft:nftables ip:iproute2; do
+  for pair in mariadbd:mariadb-server arping:iputils-arping fping:fping ping:iputils-ping nft:nftables ip:iproute2 bwrap:bubblewrap; do
     bin=${pair%%:*}; pkg=${pair#*:}
     command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need_pkgs+=("$pkg")
   done

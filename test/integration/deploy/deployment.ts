@@ -1,10 +1,12 @@
 // Helpers of the deployment test (grants.test.ts): the accounts of deploy/grants.sql, the example configs
 // of deploy/examples moved onto a lab, the identity and capabilities the systemd units give the daemons
 // (setpriv), and one probe per privilege that says whether the statement needing it is allowed.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { LAB_USERS, type Lab } from '../../lab/index.js';
+import { allPids, isAlive } from '../../lab/proc.js';
 
 export const DEPLOY = resolve(import.meta.dirname, '../../../deploy');
 
@@ -63,6 +65,37 @@ export function asDaemonUser(caps: readonly string[], argv: readonly string[]): 
     `--ambient-caps=${set}`,
     `--bounding-set=${set}`,
     '--no-new-privs',
+    '--',
+    ...argv,
+  ];
+}
+
+/** bubblewrap, where installed: emulates the units' file-system sandbox without systemd as PID 1. */
+export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p));
+
+/**
+ * argv that runs `argv` in the units' file-system sandbox (bwrap): the whole tree read-only
+ * (ProtectSystem=strict) except `stateDir` (StateDirectory), a private /tmp (PrivateTmp), a minimal /dev
+ * (PrivateDevices), /home and /root empty (ProtectHome), its own PID namespace. Without bwrap, `argv` as it is.
+ */
+export function inUnitSandbox(stateDir: string, argv: readonly string[]): string[] {
+  if (BWRAP === undefined) return [...argv];
+  const parents: string[] = [];
+  for (let d = dirname(stateDir); d.startsWith('/tmp/'); d = dirname(d)) parents.unshift(d);
+  // prettier-ignore
+  return [
+    BWRAP,
+    '--ro-bind', '/', '/',
+    '--dev', '/dev',
+    '--proc', '/proc',
+    '--perms', '1777', '--tmpfs', '/tmp',
+    '--tmpfs', '/home',
+    '--tmpfs', '/root',
+    ...parents.flatMap((d) => ['--perms', '0755', '--dir', d]),
+    '--bind', stateDir, stateDir,
+    // own PID namespace: killing bwrap kills the daemon too (setpriv's uid change clears --die-with-parent)
+    '--unshare-pid',
+    '--die-with-parent',
     '--',
     ...argv,
   ];
@@ -139,3 +172,29 @@ export const MARIADB_PROBES: Readonly<Record<string, Probe>> = {
     }
   },
 };
+
+/** The node process of the daemon started with `--config <config>` (under bwrap/setpriv it is a child). */
+export async function daemonPid(config: string): Promise<number> {
+  for (const pid of await allPids()) {
+    const argv = (await readFile(`/proc/${String(pid)}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv[0] === process.execPath && argv.includes(config) && (await isAlive(pid))) return pid;
+  }
+  throw new Error(`no daemon process with --config ${config}`);
+}
+
+/** "uid U eff CAPEFF bnd CAPBND nnp N" of a process, from /proc/<pid>/status. */
+export function identity(pid: number): string {
+  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+  const field = (k: string): string => new RegExp(`^${k}:\\s*(\\S+)`, 'm').exec(status)?.[1] ?? '?';
+  return `uid ${field('Uid')} eff ${field('CapEff')} bnd ${field('CapBnd')} nnp ${field('NoNewPrivs')}`;
+}
+
+/** ro/rw of the mounts at `points` as the process sees them (the last mount at a point is the visible one). */
+export function mountOptions(pid: number, points: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(`/proc/${String(pid)}/mountinfo`, 'utf8').split('\n')) {
+    const [, , , , point = '', options = ''] = line.split(' ');
+    if (points.includes(point)) out[point] = options.split(',')[0] ?? '?';
+  }
+  return out;
+}

@@ -2,8 +2,10 @@
 // MariaDB section of deploy/grants.sql (only the network replaced), the YAML examples of deploy/examples
 // (only addresses and paths moved onto the lab), mmm_mond and mmm_agentd run as an unprivileged user with
 // exactly the capabilities of the systemd units (setpriv: ambient = inheritable = bounding set, no new
-// privileges). The monitor's checks and every agent operation (fence, catch-up, promote, repoint, status)
-// must work with those grants, and each privilege granted must be needed.
+// privileges) inside the units' file-system sandbox (bwrap: read-only tree but the state directory,
+// private /tmp, minimal /dev, no /home; seccomp and the other namespace options are not emulated). The
+// monitor's checks and every agent operation (fence, catch-up, promote, repoint, status) must work with
+// those grants, and each privilege granted must be needed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,7 +32,12 @@ import {
   DEPLOY,
   MARIADB_PROBES,
   accounts,
+  BWRAP,
   asDaemonUser,
+  daemonPid,
+  identity,
+  inUnitSandbox,
+  mountOptions,
   connectAs,
   grantsSection,
   onLab,
@@ -115,10 +122,8 @@ beforeAll(async () => {
   for (const h of HOSTS) {
     const text = example('mmm_agent.yaml').replace(/^this: db1$/m, `this: ${h}`);
     daemonFile(`mmm_agent_${h}.yaml`, `${text}hosts:\n  default:\n    state_path: ${dir}/${h}.state\n`);
-    const argv = asDaemonUser(
-      ['net_admin', 'net_raw'],
-      [...TS_NODE, join(ROOT, 'agent/main.ts'), '--config', join(dir, `mmm_agent_${h}.yaml`)],
-    );
+    const daemon = [...TS_NODE, join(ROOT, 'agent/main.ts'), '--config', join(dir, `mmm_agent_${h}.yaml`)];
+    const argv = inUnitSandbox(dir, asDaemonUser(['net_admin', 'net_raw'], daemon));
     agents.set(h, lab.spawn(h, argv, { logFile: join(dir, `${h}-agent.log`), env: passwordEnv() }));
     clients.set(h, tokenClient(`agent ${h}`, lab.host(h).ip, 9989));
   }
@@ -150,10 +155,8 @@ describe("deploy/grants.sql (MariaDB) with the example configs and the units' id
   });
 
   it('mmm_mond as an unprivileged user with CAP_NET_RAW: every check OK, all hosts ONLINE, VIPs placed by the agents', async () => {
-    const argv = asDaemonUser(
-      ['net_raw'],
-      [...TS_NODE, join(ROOT, 'monitor/main.ts'), '--config', join(dir, 'mmm_mon.yaml')],
-    );
+    const daemon = [...TS_NODE, join(ROOT, 'monitor/main.ts'), '--config', join(dir, 'mmm_mon.yaml')];
+    const argv = inUnitSandbox(dir, asDaemonUser(['net_raw'], daemon));
     const log = openSync(join(dir, 'mmm_mond.log'), 'a');
     monitor = spawn(argv[0] ?? 'setpriv', argv.slice(1), {
       env: { ...process.env, ...passwordEnv() },
@@ -182,18 +185,19 @@ describe("deploy/grants.sql (MariaDB) with the example configs and the units' id
       return r.length === 4 ? r : undefined;
     });
     expect(readers).toEqual([1, 2, 3, 4].map((i) => lab.vip(i)).sort());
-    // the processes really ran as the unprivileged user with only the units' capabilities
-    const identity = (pid: number | undefined): string => {
-      const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-      const field = (k: string): string => new RegExp(`^${k}:\\s*(\\S+)`, 'm').exec(status)?.[1] ?? '?';
-      return `uid ${field('Uid')} eff ${field('CapEff')} bnd ${field('CapBnd')} nnp ${field('NoNewPrivs')}`;
-    };
+    // the daemons really run as the unprivileged user with only the units' capabilities, in the sandbox
     const NET_RAW = '0000000000002000';
     const NET_ADMIN_RAW = '0000000000003000';
-    expect(identity(monitor.pid)).toBe(`uid ${String(DAEMON_UID)} eff ${NET_RAW} bnd ${NET_RAW} nnp 1`);
-    for (const a of agents.values()) {
-      expect(identity(a.pid)).toBe(`uid ${String(DAEMON_UID)} eff ${NET_ADMIN_RAW} bnd ${NET_ADMIN_RAW} nnp 1`);
+    const expected = new Map([[join(dir, 'mmm_mon.yaml'), NET_RAW]]);
+    for (const h of HOSTS) expected.set(join(dir, `mmm_agent_${h}.yaml`), NET_ADMIN_RAW);
+    for (const [config, caps] of expected) {
+      const pid = await daemonPid(config);
+      expect(identity(pid)).toBe(`uid ${String(DAEMON_UID)} eff ${caps} bnd ${caps} nnp 1`);
+      if (BWRAP !== undefined)
+        expect(mountOptions(pid, ['/', '/tmp', '/etc', dir])).toEqual({ '/': 'ro', '/tmp': 'rw', [dir]: 'rw' });
     }
+    if (BWRAP === undefined)
+      process.stdout.write('deploy: bwrap missing, daemons ran without the file-system sandbox\n');
     for (const h of HOSTS) {
       const report = await client(h).get<AgentStatusReport>(AGENT_ROUTES.status.path);
       expect(report.vips.error).toBeNull();
@@ -202,8 +206,10 @@ describe("deploy/grants.sql (MariaDB) with the example configs and the units' id
   });
 
   it('agent operations with the agent grants: fence db1, catch-up and promote db2, repoint db1/db3/db4, status', async () => {
-    monitor?.kill('SIGTERM');
-    await until('the monitor to stop', () => Promise.resolve(monitor?.exitCode === null ? undefined : true));
+    // SIGTERM to mmm_mond itself, as systemd sends it to the main process: a graceful stop, status 0
+    process.kill(await daemonPid(join(dir, 'mmm_mon.yaml')), 'SIGTERM');
+    const code = await until('the monitor to stop', () => Promise.resolve(monitor?.exitCode ?? undefined));
+    expect(code).toBe(0);
     const epoch =
       1 +
       Math.max(
