@@ -44,11 +44,15 @@ async function killAndWait(
     const show = await io.control('show');
     const holder = writerHost(show);
     const state = new RegExp(`^ {2}${from}\\(\\S+\\) \\w+/(\\w+)`, 'm').exec(show)?.[1] ?? '?';
-    if (`${state}${holder ?? ''}` !== last) {
+    // the monitor's own explanations (`# Failover in progress: ...`, `# Failover blocked ...`)
+    const notes = show.split('\n').filter((l) => /^# (Failover|Writer role)/.test(l));
+    const now = [state, holder ?? '', ...notes].join('|');
+    if (now !== last) {
       const at = ((performance.now() - faultAt) / 1000).toFixed(1);
       io.say(`      +${at} s: ${from} ${state}, writer on ${holder ?? 'nobody'}`);
+      for (const n of notes) io.say(`      ${n}`);
     }
-    last = `${state}${holder ?? ''}`;
+    last = now;
     if (holder === other) {
       await sleep(LOAD_AFTER_MS);
       return { faultAt, to: other };
