@@ -15,7 +15,7 @@ import { AGENT_ROUTES } from '../../common/api/agent.js';
 import { Lab, LAB_USERS, formatStatus } from '../lab/index.js';
 import { allPids, cmdline, isAlive, signal, waitDead } from '../lab/proc.js';
 import { DEMO_DIR, DEMO_HOSTS, DEMO_ID, MON_CONF, agentConf, writeDemoConfig } from './config.js';
-import { runFailover } from './failover.js';
+import { runFailover, writerHost } from './failover.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MONITOR_JS = join(ROOT, 'dist/monitor/main.js');
@@ -102,6 +102,25 @@ async function waitOnline(monitorPid: number): Promise<string> {
   }
 }
 
+/**
+ * ONLINE is not yet open for writes: the monitor promotes the writer once the writer gate allows it. Waits
+ * (30 s at most) until `show` names a writer and that host has read_only=0; returns the latest `show`.
+ */
+async function waitWriterOpen(lab: Lab, first: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  let show = first;
+  for (;;) {
+    const writer = writerHost(show);
+    if (writer !== undefined) {
+      const [row] = await lab.sql(writer, 'SELECT @@GLOBAL.read_only AS ro');
+      if (Number(row?.['ro']) === 0) return show;
+    }
+    if (Date.now() > deadline) throw new Error(`the writer is not open for writes after 30 s; see ${MON_LOG}\n${show}`);
+    await sleep(250);
+    show = await control('show');
+  }
+}
+
 /** The demo runs already when its monitor is alive and shows every host ONLINE. */
 async function running(): Promise<string | undefined> {
   if ((await monitorPids()).length === 0) return undefined;
@@ -171,6 +190,7 @@ async function up(args: readonly string[]): Promise<void> {
     show = await build();
   }
   const lab = await Lab.attach(DEMO_ID, { lock: false });
+  show = await waitWriterOpen(lab, show);
   console.log('');
   console.log('$ mmm_control show');
   console.log(show);
