@@ -2,7 +2,7 @@
 // and a 4-host lab (id 71) started with the fragment's cluster-wide settings replicates, runs
 // semi-synchronously and shows each value in SHOW GLOBAL VARIABLES.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,10 +43,14 @@ describe('deploy/mysql/mariadb.cnf', () => {
     }
     const bad = join(tmpdir(), `mmm-bad-${String(process.pid)}.cnf`);
     writeFileSync(bad, readFileSync(FRAGMENT, 'utf8').replace('slave_net_timeout', 'slave_net_timout'));
-    await expect(run('mariadbd', ['--defaults-file=' + bad, '--help', '--verbose'])).rejects.toMatchObject({
-      code: 7,
-      stderr: expect.stringContaining("unknown variable 'slave_net_timout=5'") as unknown,
-    });
+    try {
+      await expect(run('mariadbd', ['--defaults-file=' + bad, '--help', '--verbose'])).rejects.toMatchObject({
+        code: 7,
+        stderr: expect.stringContaining("unknown variable 'slave_net_timout=5'") as unknown,
+      });
+    } finally {
+      rmSync(bad, { force: true });
+    }
   });
 
   it('a lab started with it replicates semi-synchronously and shows every value', async () => {
