@@ -1,100 +1,29 @@
-// `npm run demo`: a 4-host MariaDB cluster on this machine (lab id 0, 198.18.0.0/24), configured the MMM way
-// (mmm_common.conf + per-host mmm_agent.conf, our token auth added), with a real mmm_agentd running inside
-// each host's network namespace, and mmm_mond in the root namespace once the monitor daemon is built.
-// `npm run demo -- down` removes everything. Running `up` twice rebuilds the cluster from scratch.
+// `npm run demo` (after scripts/demo.sh's steps 1-4): a 4-host MariaDB cluster on this machine (lab id 0,
+// 198.18.0.0/24) configured the MMM way (test/demo/config.ts), a real mmm_agentd inside each host's network
+// namespace and mmm_mond in the root namespace; waits until every host is ONLINE and leaves it running.
+// Running it again while the demo is healthy only shows it; a broken or half-built one is rebuilt.
+// `down` removes everything (the monitor by PID, then the lab) and reports what is left: nothing.
+// `--failover` then runs a scripted failover under write load (test/demo/failover.ts).
 import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret } from '../../common/config/secret.js';
 import { JsonClient } from '../../common/http/client.js';
 import { AGENT_ROUTES } from '../../common/api/agent.js';
-import { Lab, LAB_USERS, formatStatus, labDir } from '../lab/index.js';
+import { Lab, LAB_USERS, formatStatus } from '../lab/index.js';
+import { allPids, cmdline, isAlive, signal, waitDead } from '../lab/proc.js';
+import { DEMO_DIR, DEMO_HOSTS, DEMO_ID, MON_CONF, agentConf, writeDemoConfig } from './config.js';
+import { runFailover, writerHost } from './failover.js';
 
-const ID = 0;
-const HOSTS = ['db1', 'db2', 'db3', 'db4'] as const;
 const ROOT = resolve(import.meta.dirname, '../..');
-const DIR = join(labDir(ID), 'demo');
-const TOKEN_FILE = join(DIR, 'token');
-const MON_CONF = join(DIR, 'mmm_mon.conf');
-const MON_PID = join(DIR, 'mmm_mond.pid');
+const MONITOR_JS = join(ROOT, 'dist/monitor/main.js');
+const MON_LOG = join(DEMO_DIR, 'mmm_mond.log');
 const CONTROL = [process.execPath, join(ROOT, 'dist/control/main.js'), '--config', MON_CONF];
 const say = (line: string): void => {
   console.log(`demo: ${line}`);
 };
-
-function commonConf(lab: Lab): string {
-  const u = LAB_USERS;
-  return [
-    '# MMM 2.2.1 layout: two masters (db1, db2) and two slaves (db3, db4); one writer VIP, four reader VIPs.',
-    'active_master_role      writer',
-    '',
-    '<socket>',
-    '    type                token',
-    `    token_file          ${TOKEN_FILE}`,
-    '</socket>',
-    '',
-    '<host default>',
-    '    cluster_interface   eth0',
-    `    replication_user    ${u.repl.user}`,
-    `    replication_password ${u.repl.password}`,
-    `    agent_user          ${u.mmm_agent.user}`,
-    `    agent_password      ${u.mmm_agent.password}`,
-    `    monitor_user        ${u.mmm_monitor.user}`,
-    `    monitor_password    ${u.mmm_monitor.password}`,
-    '</host>',
-    '',
-    ...HOSTS.flatMap((h, i) => [
-      `<host ${h}>`,
-      `    ip                  ${lab.host(h).ip}`,
-      `    mode                ${i < 2 ? 'master' : 'slave'}`,
-      ...(i < 2 ? [`    peer                ${i === 0 ? 'db2' : 'db1'}`] : []),
-      `    state_path          ${join(DIR, `${h}.state`)}`,
-      '</host>',
-      '',
-    ]),
-    '<role writer>',
-    '    hosts               db1, db2',
-    `    ips                 ${lab.vip(0)}`,
-    '    mode                exclusive',
-    '</role>',
-    '',
-    '<role reader>',
-    `    hosts               ${HOSTS.join(', ')}`,
-    `    ips                 ${[1, 2, 3, 4].map((i) => lab.vip(i)).join(', ')}`,
-    '    mode                balanced',
-    '</role>',
-    '',
-  ].join('\n');
-}
-
-function monConf(): string {
-  return [
-    'include mmm_common.conf',
-    '',
-    '<monitor>',
-    '    ip                  127.0.0.1',
-    '    port                9988',
-    `    status_path         ${join(DIR, 'mmm_mond.status')}`,
-    '    ping_ips            ' + HOSTS.map((_, i) => `198.18.${ID}.${11 + i}`).join(', '),
-    '    auto_set_online     10',
-    '</monitor>',
-    '',
-  ].join('\n');
-}
-
-function writeConfigs(lab: Lab): void {
-  rmSync(DIR, { recursive: true, force: true });
-  mkdirSync(DIR, { recursive: true, mode: 0o700 });
-  const token = `demo-${Date.now().toString(36)}-${process.pid.toString(36)}-token`;
-  writeFileSync(TOKEN_FILE, `${token}\n`, { mode: 0o600 });
-  writeFileSync(join(DIR, 'mmm_common.conf'), commonConf(lab), { mode: 0o600 });
-  writeFileSync(join(DIR, 'mmm_mon.conf'), monConf(), { mode: 0o600 });
-  for (const h of HOSTS) {
-    writeFileSync(join(DIR, `mmm_agent_${h}.conf`), `include mmm_common.conf\nthis ${h}\n`, { mode: 0o600 });
-  }
-}
 
 async function waitAgent(lab: Lab, host: string, token: string): Promise<unknown> {
   const client = new JsonClient({
@@ -105,120 +34,189 @@ async function waitAgent(lab: Lab, host: string, token: string): Promise<unknown
     timeoutMs: 1000,
   });
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await client.get(AGENT_ROUTES.status.path);
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(200);
+  try {
+    for (;;) {
+      try {
+        return await client.get(AGENT_ROUTES.status.path);
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await sleep(200);
+      }
     }
+  } finally {
+    client.close();
   }
 }
 
 const execFileP = promisify(execFile);
 
-async function control(...args: string[]): Promise<string> {
+/** `mmm_control <args>`: its stdout, also when it exits non-zero (e.g. monitor not running yet). */
+export async function control(...args: string[]): Promise<string> {
   const [cmd, ...rest] = CONTROL;
   try {
-    const r = await execFileP(cmd!, [...rest, ...args], { timeout: 10_000 });
+    const r = await execFileP(cmd ?? 'node', [...rest, ...args], { timeout: 10_000 });
     return r.stdout;
   } catch (e) {
     return (e as { stdout?: string }).stdout ?? '';
   }
 }
 
+const onlineCount = (show: string): number =>
+  DEMO_HOSTS.filter((h) => new RegExp(`^ {2}${h}\\(.*/ONLINE\\.`, 'm').test(show)).length;
+
+/** PIDs of the demo's mmm_mond: processes running dist/monitor/main.js with the demo's config (not by name). */
+async function monitorPids(): Promise<number[]> {
+  const found: number[] = [];
+  for (const pid of await allPids()) {
+    const cmd = await cmdline(pid);
+    if (cmd.includes(MONITOR_JS) && cmd.includes(MON_CONF) && (await isAlive(pid))) found.push(pid);
+  }
+  return found;
+}
+
+/** SIGTERM (graceful: the monitor writes its status file), SIGKILL after 10 s; returns once they are dead. */
+async function stopMonitor(): Promise<void> {
+  const pids = await monitorPids();
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  const left = await waitDead(pids, 10_000);
+  for (const pid of left) signal(pid, 'SIGKILL');
+  await waitDead(left, 3_000);
+}
+
 /** Polls `mmm_control show` until every host is ONLINE (60 s at most), printing progress. */
-async function waitOnline(): Promise<string> {
+async function waitOnline(monitorPid: number): Promise<string> {
   const deadline = Date.now() + 60_000;
   let last = '';
   for (;;) {
     const show = await control('show');
-    const online = HOSTS.filter((h) => new RegExp(`^  ${h}\\(.*/ONLINE\\.`, 'm').test(show)).length;
-    const line = `${online}/${HOSTS.length} hosts ONLINE`;
+    const line = `${String(onlineCount(show))}/${String(DEMO_HOSTS.length)} hosts ONLINE`;
     if (line !== last) say(`      ${line}`);
     last = line;
-    if (online === HOSTS.length) return show;
-    if (Date.now() > deadline) throw new Error(`hosts not ONLINE after 60 s; see ${DIR}/mmm_mond.log\n${show}`);
+    if (onlineCount(show) === DEMO_HOSTS.length) return show;
+    if (!(await isAlive(monitorPid))) {
+      const tail = readFileSync(MON_LOG, 'utf8').trim().split('\n').slice(-5).join('\n');
+      throw new Error(`mmm_mond exited; the end of ${MON_LOG}:\n${tail}`);
+    }
+    if (Date.now() > deadline) throw new Error(`hosts not ONLINE after 60 s; see ${MON_LOG}\n${show}`);
     await sleep(1000);
   }
 }
 
-function stopMonitor(): void {
-  if (!existsSync(MON_PID)) return;
-  const pid = Number(readFileSync(MON_PID, 'utf8').trim());
-  if (pid > 0) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
+/**
+ * ONLINE is not yet open for writes: the monitor promotes the writer once the writer gate allows it. Waits
+ * (30 s at most) until `show` names a writer and that host has read_only=0; returns the latest `show`.
+ */
+async function waitWriterOpen(lab: Lab, first: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  let show = first;
+  for (;;) {
+    const writer = writerHost(show);
+    if (writer !== undefined) {
+      const [row] = await lab.sql(writer, 'SELECT @@GLOBAL.read_only AS ro');
+      if (Number(row?.['ro']) === 0) return show;
     }
+    if (Date.now() > deadline) throw new Error(`the writer is not open for writes after 30 s; see ${MON_LOG}\n${show}`);
+    await sleep(250);
+    show = await control('show');
   }
 }
 
-async function up(): Promise<void> {
-  stopMonitor();
-  say('[1/4] creating the 4-host MariaDB lab (id 0, 198.18.0.0/24): db1<->db2 master-master, db3/db4 replicas of db1');
+/** The demo runs already when its monitor is alive and shows every host ONLINE. */
+async function running(): Promise<string | undefined> {
+  if ((await monitorPids()).length === 0) return undefined;
+  const show = await control('show');
+  return onlineCount(show) === DEMO_HOSTS.length ? show : undefined;
+}
+
+async function build(): Promise<string> {
+  await stopMonitor();
+  say('[5/7] lab: 4 MariaDB hosts in network namespaces (id 0, 198.18.0.0/24), db1<->db2 master-master,');
+  say('      db3/db4 replicas of db1; MMM-format configuration in ' + DEMO_DIR);
   const lab = await Lab.up({
-    id: ID,
-    hosts: HOSTS.length,
+    id: DEMO_ID,
+    hosts: DEMO_HOSTS.length,
     progress: (l) => {
       say(`      ${l}`);
     },
   });
-  say('[2/4] writing MMM-format configuration to ' + DIR);
-  writeConfigs(lab);
-  const token = readFileSync(TOKEN_FILE, 'utf8').trim();
-  say('[3/4] starting mmm_agentd inside each host namespace');
-  for (const h of HOSTS) {
-    lab.spawn(h, [process.execPath, join(ROOT, 'dist/agent/main.js'), '--config', join(DIR, `mmm_agent_${h}.conf`)], {
-      logFile: join(DIR, `${h}-agent.log`),
+  const token = writeDemoConfig(lab);
+  say('[6/7] agents: mmm_agentd inside each host namespace');
+  for (const h of DEMO_HOSTS) {
+    lab.spawn(h, [process.execPath, join(ROOT, 'dist/agent/main.js'), '--config', agentConf(h)], {
+      logFile: join(DEMO_DIR, `${h}-agent.log`),
     });
   }
-  for (const h of HOSTS) {
+  for (const h of DEMO_HOSTS) {
     await waitAgent(lab, h, token);
     say(`      agent on ${h} (${lab.host(h).ip}:9989) answers`);
   }
-  say('[4/4] starting mmm_mond in the root namespace; first start finds every host AWAITING_RECOVERY (as MMM),');
-  say('      auto_set_online 10 brings them ONLINE');
-  const mon = spawn(process.execPath, [join(ROOT, 'dist/monitor/main.js'), '--config', MON_CONF], {
+  say('[7/7] monitor: mmm_mond in the root namespace; a first start finds every host AWAITING_RECOVERY');
+  say('      (as MMM), auto_set_online 10 brings them ONLINE');
+  const log = openSync(MON_LOG, 'a');
+  const mon = spawn(process.execPath, [MONITOR_JS, '--config', MON_CONF], {
     detached: true,
-    stdio: ['ignore', openSync(join(DIR, 'mmm_mond.log'), 'a'), openSync(join(DIR, 'mmm_mond.log'), 'a')],
+    stdio: ['ignore', log, log],
   });
   mon.unref();
-  writeFileSync(MON_PID, `${String(mon.pid)}\n`);
-  const show = await waitOnline();
+  return waitOnline(mon.pid ?? 0);
+}
+
+function tryThis(lab: Lab): void {
+  const lines = [
+    `C="node dist/control/main.js --config ${MON_CONF}"   # mmm_control (or: npm link, then mmm_control)`,
+    '$C show; $C checks all',
+    '$C move_role writer db2                      # planned switchover',
+    '$C set_offline db3; $C set_online db3        # maintenance',
+    `ip netns exec mmm0-db3 mariadb -h ${lab.vip(0)} -u app -p${LAB_USERS.app.password} -e 'select @@hostname'   # via the writer VIP`,
+    'npm run lab -- kill db1 --id 0; watch -n 0.5 $C show   # crash the writer, watch the failover',
+    'npm run demo -- --failover                   # the same under write load: outage and lost writes',
+    'npm run lab -- status --id 0                 # replication state of every host',
+    `less ${DEMO_DIR}/mmm_mond.log                # JSON logs (agents: ${DEMO_DIR}/db1-agent.log ...)`,
+    'npm run demo -- down                         # remove everything',
+  ];
+  console.log('');
+  console.log('Try this:');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+async function up(args: readonly string[]): Promise<void> {
+  const failover = args.includes('--failover');
+  const unknown = args.filter((a) => a !== '--failover');
+  if (unknown.length > 0) throw new Error(`unknown argument '${unknown.join(' ')}' (expected --failover)`);
+  let show = await running();
+  if (show !== undefined) {
+    say('[5-7/7] lab, agents and monitor already running (npm run demo -- down removes them)');
+  } else {
+    show = await build();
+  }
+  const lab = await Lab.attach(DEMO_ID, { lock: false });
+  show = await waitWriterOpen(lab, show);
   console.log('');
   console.log('$ mmm_control show');
   console.log(show);
-  console.log('');
   for (const st of await lab.status()) console.log(formatStatus(st));
-  console.log('');
-  console.log('Try this:');
-  console.log(`  node dist/control/main.js --config ${MON_CONF} show    # (mmm_control after npm link)`);
-  console.log(`  node dist/control/main.js --config ${MON_CONF} move_role writer db2`);
-  console.log(`  node dist/control/main.js --config ${MON_CONF} set_offline db3`);
-  console.log('  npm run lab -- status --id 0                      # replication state of every host');
-  console.log(
-    `  ip netns exec mmm0-db3 mariadb -h ${lab.host('db1').ip} -u app -p${LAB_USERS.app.password} app -e 'select @@hostname'`,
-  );
-  console.log("  npm run lab -- kill db1 --id 0                    # crash db1's mysqld (fault injection)");
-  console.log(`  cat ${DIR}/db1-agent.log   # agent log (JSON)`);
-  console.log('  npm run demo -- down                              # remove everything');
+  if (failover) await runFailover(lab, { control, say });
+  tryThis(lab);
 }
 
 async function down(): Promise<void> {
-  say('stopping mmm_mond, agents and MariaDB servers, removing namespaces, bridge and state');
-  stopMonitor();
-  const report = await Lab.down(ID, { force: true });
-  say(`done in ${report.ms} ms; leftovers: ${report.leftovers.length === 0 ? 'none' : report.leftovers.join(', ')}`);
+  say('stopping mmm_mond, agents and MariaDB servers; removing namespaces, bridge and state');
+  await stopMonitor();
+  const report = await Lab.down(DEMO_ID, { force: true });
+  const leftovers = [
+    ...(await Lab.leftovers(DEMO_ID)),
+    ...(await monitorPids()).map((p) => `process ${String(p)}: mmm_mond`),
+  ];
+  say(`done in ${String(report.ms)} ms; leftovers: ${leftovers.length === 0 ? 'none' : leftovers.join(', ')}`);
+  if (leftovers.length > 0) process.exitCode = 1;
 }
 
-const cmd = process.argv[2] ?? 'up';
+const [cmd = 'up', ...rest] = process.argv.slice(2);
 try {
-  if (cmd === 'down') await down();
-  else if (cmd === 'up') await up();
+  if (cmd === 'down' && rest.length === 0) await down();
+  else if (cmd === 'up') await up(rest);
   else {
-    console.error(`demo: unknown command '${cmd}' (expected: up, down)`);
+    console.error(`demo: unknown command '${[cmd, ...rest].join(' ')}' (expected: up [--failover], down)`);
     process.exitCode = 2;
   }
 } catch (e) {
