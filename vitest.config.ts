@@ -14,7 +14,12 @@ export default defineConfig({
           // unit tests run first, then the integration files with their own worker limit (vitest needs a
           // distinct group for projects with different maxWorkers)
           sequence: { groupOrder: 0 },
-          include: ['test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts', 'test/property/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/scenarios/**/*.test.ts',
+            'test/property/**/*.test.ts',
+            'test/security/unit/**/*.test.ts',
+          ],
         },
       },
       {
@@ -22,7 +27,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['test/integration/**/*.test.ts', 'test/system/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/system/**/*.test.ts',
+            'test/security/integration/**/*.test.ts',
+            'test/chaos/**/*.test.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Files run in parallel in 2 forked workers (each test file uses its own lab id); the template
