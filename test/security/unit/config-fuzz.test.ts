@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, loadConfigText, type ProgramClass } from '../../../common/config/index.js';
 import { MmmError } from '../../../common/errors/index.js';
 import { BASE, cleanupTempDirs, tempDir } from '../../unit/common/config/fixture.js';
@@ -33,6 +33,7 @@ const YAML_SEED = YAML_BASE.replace('agent_password: pw', `agent_password: ${SEC
   .replace('token: 0123456789abcdef0123', `token: ${SECRETS.token}`);
 
 const RUNS = Number(process.env['MMM_FUZZ_RUNS'] ?? 2000);
+vi.setConfig({ testTimeout: 120_000 });
 const program = fc.constantFrom<ProgramClass>('MONITOR', 'AGENT', 'CONTROL');
 
 /** Values that are the wrong type or shape for almost every key, in YAML syntax. */
