@@ -292,6 +292,23 @@ function expectContract(r: Req, res: LightMyRequestResponse): void {
   expect(res.body, what).not.toContain(TOKEN);
 }
 
+/** Every route with every kind of bad credentials (and a valid body) → 401 MMM_UNAUTHORIZED. */
+async function expectAllRefused(app: HttpServer, routes: readonly (readonly [Method, string])[]): Promise<void> {
+  for (const [method, url] of routes) {
+    for (const auth of ['none', 'wrong', 'basic', 'empty-bearer', 'token-prefix', 'lowercase'] as const) {
+      const payload = VALID[url];
+      const res = await app.inject({
+        method,
+        url,
+        headers: authHeader(auth),
+        ...(payload === undefined ? {} : { payload }),
+      });
+      expect(res.statusCode, `${method} ${url} ${auth}`).toBe(401);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe('MMM_UNAUTHORIZED');
+    }
+  }
+}
+
 describe('agent API fuzzing (buildAgentApp with fake ports)', () => {
   let r: Rig;
   let app: HttpServer;
@@ -326,19 +343,7 @@ describe('agent API fuzzing (buildAgentApp with fake ports)', () => {
       auth: { type: 'token', token: new Secret(TOKEN) },
       logger: silentLogger(),
     });
-    for (const [method, url] of [...AGENT_ROUTES, ['DELETE', '/v1/status'] as const, ['GET', '/nowhere'] as const]) {
-      for (const auth of ['none', 'wrong', 'basic', 'empty-bearer', 'token-prefix', 'lowercase'] as const) {
-        const payload = VALID[url];
-        const res = await a.inject({
-          method,
-          url,
-          headers: authHeader(auth),
-          ...(payload === undefined ? {} : { payload }),
-        });
-        expect(res.statusCode, `${method} ${url} ${auth}`).toBe(401);
-        expect(res.json<{ error: { code: string } }>().error.code).toBe('MMM_UNAUTHORIZED');
-      }
-    }
+    await expectAllRefused(a, [...AGENT_ROUTES, ['DELETE', '/v1/status'], ['GET', '/nowhere']]);
     expect(fresh.network.calls).toEqual([]);
     expect(fresh.mysql.calls).toEqual([]);
     expect(fresh.store.current.stamp).toBeNull();
@@ -481,18 +486,6 @@ describe('monitor API fuzzing (createMonitorApi with the real command core)', ()
   });
 
   it('every route and method refuses missing and wrong credentials with 401', async () => {
-    for (const [method, url] of [...MONITOR_ROUTES, ['DELETE', '/v1/command'] as const, ['GET', '/nowhere'] as const]) {
-      for (const auth of ['none', 'wrong', 'basic', 'empty-bearer', 'token-prefix', 'lowercase'] as const) {
-        const payload = VALID[url];
-        const res = await app.inject({
-          method,
-          url,
-          headers: authHeader(auth),
-          ...(payload === undefined ? {} : { payload }),
-        });
-        expect(res.statusCode, `${method} ${url} ${auth}`).toBe(401);
-        expect(res.json<{ error: { code: string } }>().error.code).toBe('MMM_UNAUTHORIZED');
-      }
-    }
+    await expectAllRefused(app, [...MONITOR_ROUTES, ['DELETE', '/v1/command'], ['GET', '/nowhere']]);
   });
 });
