@@ -16,6 +16,7 @@ import { createMonitorApi } from '../../../monitor/api.js';
 import type { MonitorDaemon } from '../../../monitor/daemon.js';
 import { READER_IPS, rig, type Rig } from '../../unit/agent/fakes.js';
 import { command, model, seedConfig } from '../../unit/monitor/core/fixtures.js';
+import { COMMAND_WORDS } from './words.js';
 
 const TOKEN = 'Fuzz-Token-5e1f-0123456789abcdef';
 // MMM_FUZZ_RUNS raises the number of requests for a longer local run
@@ -447,22 +448,7 @@ describe('monitor API fuzzing (createMonitorApi with the real command core)', ()
 
   it('random command words: the answer is MMM text with exit code 0, 1 or 2', async () => {
     const word = fc.oneof(
-      fc.constantFrom(
-        'show',
-        'help',
-        'ping',
-        'checks',
-        'mode',
-        'set_online',
-        'set_offline',
-        'move_role',
-        'set_ip',
-        '--force',
-        'db1',
-        'writer',
-        'all',
-        '',
-      ),
+      fc.constantFrom(...COMMAND_WORDS, ''),
       fc.string({ maxLength: 20 }),
       fc.string({ unit: 'binary', maxLength: 20 }),
     );

@@ -8,6 +8,7 @@ import { CANT_CONNECT, runControl } from '../../../control/run.js';
 import { BASE, cleanupTempDirs, tempDir } from '../../unit/common/config/fixture.js';
 import { closedPort, startFakeMonitor, type FakeMonitor } from '../../unit/control/fake-monitor.js';
 import { command, model, seedConfig } from '../../unit/monitor/core/fixtures.js';
+import { COMMAND_WORDS } from './words.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 const RUNS = Number(process.env['MMM_FUZZ_RUNS'] ?? 1000);
@@ -36,23 +37,7 @@ const word = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom(
-      'show',
-      'help',
-      'ping',
-      'checks',
-      'mode',
-      'set_online',
-      'set_offline',
-      'set_active',
-      'set_passive',
-      'set_manual',
-      'move_role',
-      'set_ip',
-      'db1',
-      'db2',
-      'writer',
-      'reader',
-      'all',
+      ...COMMAND_WORDS,
       '198.18.0.100',
       '--json',
       '--timeout',
