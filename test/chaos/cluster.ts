@@ -64,6 +64,8 @@ export class Cluster {
   readonly hosts: readonly string[];
   readonly #options: DaemonConfigOptions;
   readonly #agents = new Map<string, LabProcess>();
+  /** When each host was last seen becoming ONLINE (Date.now()), as far as the harness knows. */
+  readonly onlineSince = new Map<string, number>();
   #monitor: ChildProcess | undefined;
   #api: JsonClient;
 
@@ -124,6 +126,7 @@ export class Cluster {
       const online = show.text.split('\n').filter((l) => l.includes('/ONLINE. Roles: ')).length;
       return online === this.hosts.length && (await this.writerHolders()).join() === 'db1' ? true : undefined;
     });
+    for (const h of this.hosts) this.onlineSince.set(h, Date.now());
     o.progress?.('all hosts ONLINE, db1 writer');
   }
 
