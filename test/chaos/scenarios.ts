@@ -3,7 +3,6 @@
 // healthy as it can. The invariants (one writable host, one holder per VIP) are checked all the time by the
 // runner's sampler; lost writes are counted by the runner after the run.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { boundVips } from '../lab/index.js';
 import type { Cluster } from './cluster.js';
@@ -45,6 +44,17 @@ async function dropMonitorTraffic(c: Cluster, h: string, on: boolean): Promise<v
       ].join('\n')
     : 'table ip mmm_chaos\ndelete table ip mmm_chaos';
   await c.lab.exec(h, ['nft', '-f', '-'], { input: `${script}\n` });
+}
+
+/** Isolates (or heals) a host and tells the harness, so its VIPs do not count while it is cut off. */
+async function isolate(ctx: RunContext, h: string, on: boolean): Promise<void> {
+  if (on) {
+    ctx.cutOff(h, true);
+    await ctx.c.lab.isolate(h);
+  } else {
+    await ctx.c.lab.heal(h);
+    ctx.cutOff(h, false);
+  }
 }
 
 async function backOnline(ctx: RunContext, h: string, timeoutMs = 30_000): Promise<boolean> {
@@ -257,7 +267,7 @@ async function failedOver(ctx: RunContext, from: string, timeoutMs = 30_000): Pr
   await ctx.waitFor(
     `writer VIP moved away from ${from}`,
     async () => {
-      const holders = await c.writerHolders();
+      const holders = (await c.writerHolders()).filter((h) => !ctx.isolated.has(h));
       to = holders.length === 1 && holders[0] !== from ? holders[0] : undefined;
       return to !== undefined;
     },
@@ -295,10 +305,12 @@ const stopWriter: Scenario = {
       await ctx.pause('frozen', 0, 3000);
       await c.lab.cont(WRITER);
     }
-    await ctx.hold('the old writer is not writable again', 3000, async () => {
-      const [row] = await c.lab.sql(WRITER, 'SELECT @@read_only AS ro');
-      return Number(row?.['ro']) === 1;
-    });
+    // the sampler counts any moment with two writable hosts; here: the thawed old writer ends up read-only
+    const readOnly = async (): Promise<boolean> =>
+      Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1;
+    if (await ctx.waitFor('the thawed old writer is read-only', readOnly, 10_000)) {
+      await ctx.hold('the old writer stays read-only', 3000, readOnly);
+    }
     await backOnline(ctx, WRITER, 60_000);
   },
 };
@@ -309,7 +321,7 @@ const isolateWriter: Scenario = {
   failover: true,
   fault: `isolate ${WRITER}`,
   run: async (ctx, c) => {
-    await c.lab.isolate(WRITER);
+    await isolate(ctx, WRITER, true);
     try {
       await failedOver(ctx, WRITER);
       await ctx.waitFor(
@@ -319,7 +331,7 @@ const isolateWriter: Scenario = {
       );
     } finally {
       await ctx.pause('isolated', 0, 3000);
-      await c.lab.heal(WRITER);
+      await isolate(ctx, WRITER, false);
     }
     await backOnline(ctx, WRITER, 60_000);
   },
@@ -341,21 +353,24 @@ const killAgentAndMysqld: Scenario = {
   },
 };
 
-/** The script kill_host_bin runs: kills the host's mariadbd (the lab's pid file) and leaves a mark. */
-function killHostScript(c: Cluster): string {
-  const path = join(c.dir, 'kill_host');
+/** Where the kill_host_bin of lab `id` lives: outside /tmp/mmm-lab/<id>, which Lab.up wipes. */
+const killHostPath = (id: number): string => `/tmp/mmm-chaos-kill-host-${id}`;
+
+/**
+ * The kill_host_bin of lab `id` (args: host name, ping ok 1/0): SIGKILLs that host's mariadbd through the
+ * lab's pid file and logs the call. Written before the monitor starts (its config checks the program).
+ */
+function writeKillHost(id: number): void {
   writeFileSync(
-    path,
+    killHostPath(id),
     [
       '#!/bin/sh',
-      '# mysql-mmm-ng kill_host_bin for the chaos lab: $1 = host name, $2 = ping ok (1/0)',
-      `pid=$(cat /tmp/mmm-lab/${c.lab.id}/"$1"/mysqld.pid 2>/dev/null) || exit 1`,
+      `pid=$(cat /tmp/mmm-lab/${id}/"$1"/mysqld.pid 2>/dev/null) || exit 1`,
       'kill -9 "$pid" || exit 1',
-      `echo "$(date +%s%3N) $1 $2" >> ${c.dir}/kill_host.log`,
+      `echo "$(date +%s) $1 $2" >> /tmp/mmm-lab/${id}/kill_host.log`,
     ].join('\n') + '\n',
     { mode: 0o755 },
   );
-  return path;
 }
 
 function agentKilledIsolated(stonith: boolean): Scenario {
@@ -364,12 +379,15 @@ function agentKilledIsolated(stonith: boolean): Scenario {
     title: `kill the writer's agent and isolate its host, ${stonith ? 'with' : 'without'} kill_host_bin`,
     failover: true,
     fault: `SIGKILL mmm_agentd on ${WRITER} and isolate it`,
-    ...(stonith ? { config: { monitorLines: ['  kill_host_bin: /tmp/mmm-chaos-kill-host'] } } : {}),
+    ...(stonith
+      ? {
+          config: (id: number) => ({ monitorLines: [`  kill_host_bin: ${killHostPath(id)}`] }),
+          beforeCluster: writeKillHost,
+        }
+      : {}),
     run: async (ctx, c) => {
-      if (stonith)
-        writeFileSync('/tmp/mmm-chaos-kill-host', `#!/bin/sh\nexec ${killHostScript(c)} "$@"\n`, { mode: 0o755 });
       await c.killAgent(WRITER);
-      await c.lab.isolate(WRITER);
+      await isolate(ctx, WRITER, true);
       await failedOver(ctx, WRITER, 45_000);
       const pid = await c.lab.mysqldPid(WRITER);
       if (stonith) {
@@ -393,7 +411,7 @@ function agentKilledIsolated(stonith: boolean): Scenario {
         await c.lab.restartDb(WRITER);
         c.startAgent(WRITER);
       }
-      await c.lab.heal(WRITER);
+      await isolate(ctx, WRITER, false);
       await c.waitAgent(WRITER);
       await backOnline(ctx, WRITER, 60_000);
     },
@@ -466,14 +484,14 @@ const errantReturning: Scenario = {
     await c.lab.kill(WRITER);
     const to = await failedOver(ctx, WRITER);
     // it comes back cut off and takes a write nobody else has (an errant transaction)
-    await c.lab.isolate(WRITER);
+    await isolate(ctx, WRITER, true);
     await c.lab.restartDb(WRITER);
     await rootSql(
       c,
       WRITER,
       'SET GLOBAL read_only=0; CREATE TABLE IF NOT EXISTS app.errant (i INT); INSERT INTO app.errant VALUES (1); SET GLOBAL read_only=1',
     );
-    await c.lab.heal(WRITER);
+    await isolate(ctx, WRITER, false);
     await c.command('set_online', WRITER);
     await ctx.hold('the errant old writer is never made writer nor writable', 10_000, async () => {
       const ro = Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']);
