@@ -103,7 +103,12 @@ if (soak === undefined) {
 
 const commit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    // '-dirty': uncommitted changes took part in the run
+    return (
+      git('rev-parse', '--short', 'HEAD') +
+      (git('status', '--porcelain', '--untracked-files=no').length > 0 ? '-dirty' : '')
+    );
   } catch {
     return 'unknown';
   }
