@@ -189,6 +189,16 @@ export class Cluster {
     return out;
   }
 
+  /** host → role IPs as `mmm_control show` lists them (`Roles: reader(ip), writer(ip)`). */
+  async shownVips(): Promise<Record<string, string[]>> {
+    const show = await this.command('show');
+    const out: Record<string, string[]> = {};
+    for (const m of show.text.matchAll(/^ {2}(\S+)\([^)]*\) \S+\. Roles: ?(.*)$/gm)) {
+      out[m[1] ?? ''] = [...(m[2] ?? '').matchAll(/\w+\(([\d.]+)\)/g)].map((r) => r[1] ?? '');
+    }
+    return out;
+  }
+
   logFile(name: string): string {
     return join(this.out, name);
   }

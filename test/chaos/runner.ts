@@ -341,6 +341,21 @@ function judgeViolations(vs: readonly Violation[]): {
   return { violations, readerOverlap: { samples: reader.length, longest } };
 }
 
+/** What `show` and the hosts disagree on, and VIPs on hosts that are not ONLINE. */
+async function vipMismatches(c: Cluster, states: Readonly<Record<string, string>>): Promise<string[]> {
+  const out: string[] = [];
+  const shown: Record<string, string[]> = await c.shownVips().catch(() => ({}));
+  for (const h of c.hosts) {
+    const vips = [...(await boundVips(c.lab, h))].filter((v) => v === c.writerIp || c.readerIps.includes(v)).sort();
+    if (states[h] !== undefined && states[h] !== 'ONLINE' && vips.length > 0) {
+      out.push(`${h} is ${states[h]} but holds ${vips.join(', ')}`);
+    }
+    const says = [...(shown[h] ?? [])].sort();
+    if (says.join() !== vips.join()) out.push(`show says ${h} has [${says.join(', ')}], it has [${vips.join(', ')}]`);
+  }
+  return out;
+}
+
 /** After the writes stopped: one writer, survivors converged, acked writes everywhere, no crashed daemon. */
 async function afterChecks(
   c: Cluster,
@@ -360,13 +375,13 @@ async function afterChecks(
   } catch (e) {
     notes.push(`show failed: ${String(e)}`);
   }
-  // no VIP on a host that is not ONLINE; `show` agrees with the hosts
-  for (const h of c.hosts) {
-    const vips = [...(await boundVips(c.lab, h))].filter((v) => v === c.writerIp || c.readerIps.includes(v));
-    if (states[h] !== undefined && states[h] !== 'ONLINE' && vips.length > 0) {
-      failures.push(`${h} is ${states[h]} but holds ${vips.join(', ')}`);
-    }
+  // no VIP on a host that is not ONLINE; `show` agrees with the hosts (given 10 s to settle)
+  let mismatches = await vipMismatches(c, states);
+  for (let i = 0; i < 20 && mismatches.length > 0; i++) {
+    await sleep(500);
+    mismatches = await vipMismatches(c, await c.states().catch(() => states));
   }
+  failures.push(...mismatches);
   if (writer === null) return { failures, notes, lost: 0, writer };
   const replicas = c.hosts.filter((h) => h !== writer && states[h] === 'ONLINE');
   try {
