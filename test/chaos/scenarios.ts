@@ -357,8 +357,9 @@ const killAgentAndMysqld: Scenario = {
 const killHostPath = (id: number): string => `/tmp/mmm-chaos-kill-host-${id}`;
 
 /**
- * The kill_host_bin of lab `id` (args: host name, ping ok 1/0): SIGKILLs that host's mariadbd through the
- * lab's pid file and logs the call. Written before the monitor starts (its config checks the program).
+ * The kill_host_bin of lab `id` (args: host name, ping ok 1/0), a power-off as far as the lab can do one:
+ * SIGKILLs the host's mariadbd (the lab's pid file) and removes every /32 address (the VIPs) from its eth0,
+ * then logs the call. Written before the monitor starts (its config checks the program).
  */
 function writeKillHost(id: number): void {
   writeFileSync(
@@ -367,6 +368,10 @@ function writeKillHost(id: number): void {
       '#!/bin/sh',
       `pid=$(cat /tmp/mmm-lab/${id}/"$1"/mysqld.pid 2>/dev/null) || exit 1`,
       'kill -9 "$pid" || exit 1',
+      `ns=mmm${id}-"$1"`,
+      `for a in $(ip -n "$ns" -o -4 addr show dev eth0 | awk '$4 ~ /\\/32$/ {print $4}'); do`,
+      '  ip -n "$ns" addr del "$a" dev eth0 || exit 1',
+      'done',
       `echo "$(date +%s) $1 $2" >> /tmp/mmm-lab/${id}/kill_host.log`,
     ].join('\n') + '\n',
     { mode: 0o755 },
@@ -399,18 +404,17 @@ function agentKilledIsolated(stonith: boolean): Scenario {
           `documented limit: the isolated old writer (agent dead) is ${ro === 0 ? 'still writable' : 'read-only'}, unreachable by clients`,
         );
       }
-      // bring it back safely: a restarted agent on the isolated host fences itself after one lease
-      if (pid !== undefined) {
-        c.startAgent(WRITER);
-        await ctx.waitFor(
-          'the restarted isolated agent fenced the old writer',
-          async () => Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1,
-          30_000,
-        );
-      } else {
-        await c.lab.restartDb(WRITER);
-        c.startAgent(WRITER);
-      }
+      // bring it back safely: a restarted agent on the isolated host fences itself after one lease (read-only,
+      // writer VIP dropped) before the host is reachable again
+      if (pid === undefined) await c.lab.restartDb(WRITER);
+      c.startAgent(WRITER);
+      await ctx.waitFor(
+        'the restarted isolated agent fenced the old writer',
+        async () =>
+          Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1 &&
+          !(await boundVips(c.lab, WRITER)).has(c.writerIp),
+        30_000,
+      );
       await isolate(ctx, WRITER, false);
       await c.waitAgent(WRITER);
       await backOnline(ctx, WRITER, 60_000);
