@@ -135,4 +135,6 @@ for (const r of summarize(report)) {
   );
 }
 log(`report: ${base}.md`);
-process.exitCode = results.every((r) => r.outcome === 'pass') ? 0 : 1;
+// exit explicitly: a connection to a host a scenario froze or cut off may keep the event loop alive after the
+// lab is gone (every process of the run was stopped by PID and the lab taken down above)
+process.exit(results.every((r) => r.outcome === 'pass') ? 0 : 1);
