@@ -19,6 +19,7 @@ export default defineConfig({
             'test/scenarios/**/*.test.ts',
             'test/property/**/*.test.ts',
             'test/golden/**/*.test.ts',
+            'test/security/unit/**/*.test.ts',
           ],
         },
       },
@@ -27,7 +28,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['test/integration/**/*.test.ts', 'test/system/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/system/**/*.test.ts',
+            'test/security/integration/**/*.test.ts',
+            'test/chaos/**/*.test.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Files run in parallel in 2 forked workers (each test file uses its own lab id); the template

@@ -63,8 +63,23 @@ export class Issues {
     const id = `${pos.file}\0${String(pos.line)}\0${key ?? ''}\0${message}`;
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
-    list.push({ file: pos.file, line: pos.line, key, message });
+    // One line per issue: a value echoed in a message (a YAML block scalar, a stray CR) must not break it.
+    list.push({
+      file: pos.file,
+      line: pos.line,
+      key: key === undefined ? undefined : oneLine(key),
+      message: oneLine(message),
+    });
   }
+}
+
+/** Control characters (line breaks included) as escapes, so an issue is always one printable line. */
+function oneLine(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Files in the order they were read, then by line; stable otherwise. */

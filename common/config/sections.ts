@@ -64,7 +64,21 @@ export function acceptKey(
     return;
   }
   if (IGNORED_KEYS[section.type]?.includes(key) === true) return;
-  issues.error(pos, keyLabel(format, section.type, section.name, key), unknownKeyMessage(format, section.type, key));
+  const shown = redactGluedSecret(key);
+  issues.error(
+    pos,
+    keyLabel(format, section.type, section.name, shown),
+    unknownKeyMessage(format, section.type, shown),
+  );
+}
+
+/**
+ * An unknown key that starts with a secret key's name is almost always that key glued to its value by a lost
+ * space (`agent_password<secret`): the rest is never echoed.
+ */
+function redactGluedSecret(key: string): string {
+  const m = /^([a-z_]*?(?:password|token))./i.exec(key);
+  return m?.[1] === undefined ? key : `${m[1]}...`;
 }
 
 function unknownKeyMessage(format: ConfigFormat, type: SectionType, key: string): string {

@@ -1,0 +1,532 @@
+// The chaos scenarios of issue 10. Each injects one fault at a random moment (from the run's seed), states
+// what must happen (or must not: no failover while the writer is healthy), heals, and leaves the cluster as
+// healthy as it can. The invariants (one writable host, one holder per VIP) are checked all the time by the
+// runner's sampler; lost writes are counted by the runner after the run.
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { boundVips } from '../lab/index.js';
+import type { Cluster } from './cluster.js';
+import type { RunContext, Scenario } from './runner.js';
+
+const WRITER = 'db1';
+const KEPT = 'SIGHUP: configuration not reloaded, keeping the running one';
+
+const writerIs = async (c: Cluster, h: string): Promise<boolean> => (await c.writerHolders()).join() === h;
+const stateOf = async (c: Cluster, h: string): Promise<string | undefined> => (await c.states())[h];
+const count = (text: string, needle: string): number => text.split(needle).length - 1;
+
+/** How long a fault is held: shorter in quick mode. */
+const holdMs = (ctx: RunContext, min: number, max: number): number =>
+  ctx.quick ? ctx.rng.int(min, Math.min(max, min + 1000)) : ctx.rng.int(min, max);
+
+/** SQL as root over the host's socket, several statements in one session (the mariadb client). */
+async function rootSql(c: Cluster, h: string, sql: string): Promise<void> {
+  await c.lab.exec(h, ['mariadb', '-uroot', '-S', c.lab.host(h).socket, '-e', sql], { timeoutMs: 10_000 });
+}
+
+/** nftables in `h`'s namespace: drop only what flows between the monitor (bridge address) and the host's own
+ * address. Clients of the VIPs (the writer client, also from the bridge) keep working. */
+async function dropMonitorTraffic(c: Cluster, h: string, on: boolean): Promise<void> {
+  const own = c.lab.host(h).ip;
+  const bridge = c.lab.bridgeIp;
+  const script = on
+    ? [
+        'table ip mmm_chaos {',
+        '  chain input {',
+        '    type filter hook input priority -10; policy accept;',
+        `    iifname "eth0" ip saddr ${bridge} ip daddr ${own} drop`,
+        '  }',
+        '  chain output {',
+        '    type filter hook output priority -10; policy accept;',
+        `    oifname "eth0" ip saddr ${own} ip daddr ${bridge} drop`,
+        '  }',
+        '}',
+      ].join('\n')
+    : 'table ip mmm_chaos\ndelete table ip mmm_chaos';
+  await c.lab.exec(h, ['nft', '-f', '-'], { input: `${script}\n` });
+}
+
+/** Isolates (or heals) a host and tells the harness, so its VIPs do not count while it is cut off. */
+async function isolate(ctx: RunContext, h: string, on: boolean): Promise<void> {
+  if (on) {
+    ctx.cutOff(h, true);
+    await ctx.c.lab.isolate(h);
+  } else {
+    await ctx.c.lab.heal(h);
+    ctx.cutOff(h, false);
+  }
+}
+
+async function backOnline(ctx: RunContext, h: string, timeoutMs = 30_000): Promise<boolean> {
+  const { c } = ctx;
+  let was = 'ONLINE';
+  const ok = await ctx.waitFor(
+    `${h} ONLINE again`,
+    async () => {
+      const s = await stateOf(c, h);
+      if (s !== 'ONLINE') was = s ?? 'unknown';
+      if (s === 'AWAITING_RECOVERY') await c.command('set_online', h);
+      return s === 'ONLINE';
+    },
+    timeoutMs,
+  );
+  if (ok && was !== 'ONLINE') c.onlineSince.set(h, Date.now());
+  return ok;
+}
+
+/**
+ * MMM ignores a replica's replication problems while its master has been ONLINE for less than 60 s
+ * (monitor/core PEER_GRACE_MS, as MMM 2.2.1): replica faults are injected only after that.
+ */
+async function masterOnlineLongEnough(ctx: RunContext): Promise<void> {
+  const since = ctx.c.onlineSince.get(WRITER) ?? 0;
+  const wait = since + 62_000 - Date.now();
+  if (wait > 0) {
+    ctx.log(`waiting ${wait} ms: the master must be ONLINE for 60 s before replica faults count (MMM rule)`);
+    await sleep(wait);
+  }
+}
+
+// ---- scenarios that need no failover ------------------------------------------------------------------
+
+const dropMonitorWriter: Scenario = {
+  name: 'drop-monitor-writer',
+  title: 'drop only monitor↔writer traffic (no failover expected)',
+  failover: false,
+  fault: `drop traffic between the monitor and ${WRITER}'s own address`,
+  run: async (ctx, c) => {
+    await dropMonitorTraffic(c, WRITER, true);
+    try {
+      await ctx.hold('no failover while only the monitor lost the writer', holdMs(ctx, 4000, 10_000), () =>
+        writerIs(c, WRITER),
+      );
+    } finally {
+      await dropMonitorTraffic(c, WRITER, false);
+    }
+    await ctx.hold('writer stays after the heal', 2000, () => writerIs(c, WRITER));
+    await backOnline(ctx, WRITER);
+  },
+};
+
+const killWriterAgent: Scenario = {
+  name: 'kill-writer-agent',
+  title: "kill the writer's agent only (no failover; show warns)",
+  failover: false,
+  fault: `SIGKILL mmm_agentd on ${WRITER}`,
+  run: async (ctx, c) => {
+    await c.killAgent(WRITER);
+    try {
+      await ctx.waitFor(
+        '`show` warns that the agent is unreachable',
+        async () => (await c.command('show')).text.includes(`# Warning: agent on host ${WRITER} is not reachable`),
+        15_000,
+      );
+      await ctx.hold('no failover while the writer mysqld is healthy', holdMs(ctx, 3000, 10_000), () =>
+        writerIs(c, WRITER),
+      );
+    } finally {
+      c.startAgent(WRITER);
+      await c.waitAgent(WRITER);
+    }
+    await ctx.waitFor(
+      'the warning is gone once the agent is back',
+      async () => !(await c.command('show')).text.includes(`agent on host ${WRITER} is not reachable`),
+      15_000,
+    );
+    await ctx.hold('writer stays after the agent restart', 2000, () => writerIs(c, WRITER));
+  },
+};
+
+const SQL_VICTIM = 'db3';
+/** The key of the conflicting row: from the run's seed, so prepare and run agree. */
+const conflictId = (ctx: RunContext): number => 900_000_000 + (ctx.rng.seed % 99_999_999);
+
+const replicaSqlError: Scenario = {
+  name: 'replica-sql-error',
+  title: 'replica SQL thread error',
+  failover: false,
+  fault: `SQL thread error on ${SQL_VICTIM} (duplicate key)`,
+  prepare: async (ctx, c) => {
+    await masterOnlineLongEnough(ctx);
+    // a row only the replica has: the master's insert of the same key stops its SQL thread (error 1062);
+    // DDL would not do (MariaDB replicas apply DDL idempotently by default)
+    const id = conflictId(ctx);
+    await rootSql(c, SQL_VICTIM, `SET sql_log_bin=0; INSERT INTO app.t (id, v) VALUES (${id}, 'replica only')`);
+  },
+  run: async (ctx, c) => {
+    const id = conflictId(ctx);
+    await c.lab.sql(WRITER, `INSERT INTO app.t (id, v) VALUES (${id}, 'from the master')`);
+    try {
+      await ctx.waitFor(
+        `${SQL_VICTIM} REPLICATION_FAIL`,
+        async () => (await stateOf(c, SQL_VICTIM)) === 'REPLICATION_FAIL',
+        20_000,
+      );
+      await ctx.waitFor(`no reader VIP on ${SQL_VICTIM}`, async () => !(await hasRoleVip(c, SQL_VICTIM)), 15_000);
+      await ctx.hold('writer unaffected', holdMs(ctx, 1000, 4000), () => writerIs(c, WRITER));
+    } finally {
+      await rootSql(c, SQL_VICTIM, `SET sql_log_bin=0; DELETE FROM app.t WHERE id = ${id}; START SLAVE`);
+    }
+    await backOnline(ctx, SQL_VICTIM);
+  },
+};
+
+async function hasRoleVip(c: Cluster, h: string): Promise<boolean> {
+  const vips = await boundVips(c.lab, h);
+  return [...vips].some((v) => v === c.writerIp || c.readerIps.includes(v));
+}
+
+const replicaLag: Scenario = {
+  name: 'replica-lag',
+  title: 'replica lag beyond max_backlog',
+  failover: false,
+  fault: 'db4 applies 30 s late (MASTER_DELAY), max_backlog 3 s',
+  prepare: async (ctx) => {
+    await masterOnlineLongEnough(ctx);
+  },
+  run: async (ctx, c) => {
+    const victim = 'db4';
+    await rootSql(c, victim, 'STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=30; START SLAVE');
+    try {
+      await ctx.waitFor(
+        `${victim} REPLICATION_DELAY`,
+        async () => (await stateOf(c, victim)) === 'REPLICATION_DELAY',
+        30_000,
+      );
+      await ctx.waitFor(`no reader VIP on ${victim}`, async () => !(await hasRoleVip(c, victim)), 15_000);
+      await ctx.hold('writer unaffected', holdMs(ctx, 1000, 4000), () => writerIs(c, WRITER));
+    } finally {
+      await rootSql(c, victim, 'STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=0; START SLAVE');
+    }
+    await backOnline(ctx, victim, 60_000);
+  },
+};
+
+const sighupBroken: Scenario = {
+  name: 'sighup-broken-config',
+  title: 'SIGHUP with a broken config (old config stays)',
+  failover: false,
+  fault: 'broken configs + SIGHUP to mmm_mond and the agent on db2',
+  run: async (ctx, c) => {
+    const monKept = count(c.log('mmm_mond.log'), KEPT);
+    const agentKept = count(c.log('agent-db2.log'), KEPT);
+    c.writeMonitorConfig(c.monitorConfigText().replace('  tick: 0.5', '  tick: soon'));
+    c.writeAgentConfig('db2', c.agentConfigText('db2').replace('mode: master', 'mode: mastr'));
+    try {
+      c.signalMonitor('SIGHUP');
+      c.signalAgent('db2', 'SIGHUP');
+      await ctx.waitFor(
+        'mmm_mond logs that it keeps its config',
+        () => count(c.log('mmm_mond.log'), KEPT) > monKept,
+        10_000,
+      );
+      await ctx.waitFor(
+        'the agent logs that it keeps its config',
+        () => count(c.log('agent-db2.log'), KEPT) > agentKept,
+        10_000,
+      );
+      // the old configuration is in force and the daemons work: a role move still happens
+      const off = await c.command('set_offline', 'db4');
+      if (off.exitCode !== 0) ctx.fail(`set_offline db4 refused: ${off.text}`);
+      await ctx.waitFor('db4 gave its reader VIP away', async () => !(await hasRoleVip(c, 'db4')), 15_000);
+      await c.command('set_online', 'db4');
+      await backOnline(ctx, 'db4');
+      await ctx.hold('writer unaffected', 1000, () => writerIs(c, WRITER));
+    } finally {
+      c.writeMonitorConfig(c.monitorConfigText());
+      c.writeAgentConfig('db2', c.agentConfigText('db2'));
+    }
+  },
+};
+
+const monitorRestart: Scenario = {
+  name: 'monitor-restart',
+  title: 'kill -9 and restart the monitor',
+  failover: false,
+  fault: 'SIGKILL mmm_mond',
+  run: async (ctx, c) => {
+    const before = (await c.health()).epoch;
+    await c.stopMonitor('SIGKILL');
+    // the agents' lease: every peer lost the monitor too, so the writer holds (agent/README.md, peer check)
+    await ctx.hold('writer keeps its VIP while the monitor is down', holdMs(ctx, 1000, 8000), () =>
+      writerIs(c, WRITER),
+    );
+    c.startMonitor();
+    await ctx.waitFor('restarted monitor with a newer epoch', async () => (await c.health()).epoch > before, 60_000);
+    await ctx.hold('no role moved after the restart', 3000, () => writerIs(c, WRITER));
+    for (const h of c.hosts) await backOnline(ctx, h);
+  },
+};
+
+// ---- scenarios that need the failover orchestration (issue 6) ---------------------------------------
+
+/** Waits for the writer VIP on another master and for writes to be acknowledged again. */
+async function failedOver(ctx: RunContext, from: string, timeoutMs = 30_000): Promise<string | undefined> {
+  const { c } = ctx;
+  let to: string | undefined;
+  await ctx.waitFor(
+    `writer VIP moved away from ${from}`,
+    async () => {
+      const holders = (await c.writerHolders()).filter((h) => !ctx.isolated.has(h));
+      to = holders.length === 1 && holders[0] !== from ? holders[0] : undefined;
+      return to !== undefined;
+    },
+    timeoutMs,
+  );
+  const since = ctx.writer.acks.length;
+  await ctx.waitFor('writes acknowledged again through the VIP', () => ctx.writer.acks.length > since + 10, timeoutMs);
+  return to;
+}
+
+const killWriterMysqld: Scenario = {
+  name: 'kill-writer-mysqld',
+  title: 'kill -9 writer mysqld',
+  failover: true,
+  fault: `SIGKILL mariadbd on ${WRITER}`,
+  run: async (ctx, c) => {
+    await c.lab.kill(WRITER);
+    await failedOver(ctx, WRITER);
+    await ctx.pause('old writer down', 500, 3000);
+    await c.lab.restartDb(WRITER);
+    await backOnline(ctx, WRITER, 60_000);
+  },
+};
+
+const stopWriter: Scenario = {
+  name: 'sigstop-writer',
+  title: 'SIGSTOP writer mysqld, then SIGCONT',
+  failover: true,
+  fault: `SIGSTOP mariadbd on ${WRITER}`,
+  run: async (ctx, c) => {
+    await c.lab.stop(WRITER);
+    try {
+      await failedOver(ctx, WRITER);
+    } finally {
+      await ctx.pause('frozen', 0, 3000);
+      await c.lab.cont(WRITER);
+    }
+    // the sampler counts any moment with two writable hosts; here: the thawed old writer ends up read-only
+    const readOnly = async (): Promise<boolean> =>
+      Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1;
+    if (await ctx.waitFor('the thawed old writer is read-only', readOnly, 10_000)) {
+      await ctx.hold('the old writer stays read-only', 3000, readOnly);
+    }
+    await backOnline(ctx, WRITER, 60_000);
+  },
+};
+
+const isolateWriter: Scenario = {
+  name: 'isolate-writer',
+  title: 'isolate the writer host, then heal',
+  failover: true,
+  fault: `isolate ${WRITER}`,
+  run: async (ctx, c) => {
+    await isolate(ctx, WRITER, true);
+    try {
+      await failedOver(ctx, WRITER);
+      await ctx.waitFor(
+        'the isolated old writer fenced itself (lease)',
+        async () => Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1,
+        15_000,
+      );
+    } finally {
+      await ctx.pause('isolated', 0, 3000);
+      await isolate(ctx, WRITER, false);
+    }
+    await backOnline(ctx, WRITER, 60_000);
+  },
+};
+
+const killAgentAndMysqld: Scenario = {
+  name: 'kill-agent-and-mysqld',
+  title: "kill the writer's agent and mysqld",
+  failover: true,
+  fault: `SIGKILL mmm_agentd and mariadbd on ${WRITER}`,
+  run: async (ctx, c) => {
+    await c.killAgent(WRITER);
+    await c.lab.kill(WRITER);
+    await failedOver(ctx, WRITER);
+    await c.lab.restartDb(WRITER);
+    c.startAgent(WRITER);
+    await c.waitAgent(WRITER);
+    await backOnline(ctx, WRITER, 60_000);
+  },
+};
+
+/** Where the kill_host_bin of lab `id` lives: outside /tmp/mmm-lab/<id>, which Lab.up wipes. */
+const killHostPath = (id: number): string => `/tmp/mmm-chaos-kill-host-${id}`;
+
+/**
+ * The kill_host_bin of lab `id` (args: host name, ping ok 1/0), a power-off as far as the lab can do one:
+ * SIGKILLs the host's mariadbd (the lab's pid file) and removes every /32 address (the VIPs) from its eth0,
+ * then logs the call. Written before the monitor starts (its config checks the program).
+ */
+function writeKillHost(id: number): void {
+  writeFileSync(
+    killHostPath(id),
+    [
+      '#!/bin/sh',
+      `pid=$(cat /tmp/mmm-lab/${id}/"$1"/mysqld.pid 2>/dev/null) || exit 1`,
+      'kill -9 "$pid" || exit 1',
+      `ns=mmm${id}-"$1"`,
+      `for a in $(ip -n "$ns" -o -4 addr show dev eth0 | awk '$4 ~ /\\/32$/ {print $4}'); do`,
+      '  ip -n "$ns" addr del "$a" dev eth0 || exit 1',
+      'done',
+      `echo "$(date +%s) $1 $2" >> /tmp/mmm-lab/${id}/kill_host.log`,
+    ].join('\n') + '\n',
+    { mode: 0o755 },
+  );
+}
+
+function agentKilledIsolated(stonith: boolean): Scenario {
+  return {
+    name: stonith ? 'kill-agent-isolate-stonith' : 'kill-agent-isolate',
+    title: `kill the writer's agent and isolate its host, ${stonith ? 'with' : 'without'} kill_host_bin`,
+    failover: true,
+    fault: `SIGKILL mmm_agentd on ${WRITER} and isolate it`,
+    ...(stonith
+      ? {
+          config: (id: number) => ({ monitorLines: [`  kill_host_bin: ${killHostPath(id)}`] }),
+          beforeCluster: writeKillHost,
+        }
+      : {}),
+    run: async (ctx, c) => {
+      await c.killAgent(WRITER);
+      await isolate(ctx, WRITER, true);
+      await failedOver(ctx, WRITER, 45_000);
+      const pid = await c.lab.mysqldPid(WRITER);
+      if (stonith) {
+        if (pid !== undefined)
+          ctx.fail('promoted while the old writer mysqld still runs (kill_host_bin not waited for)');
+      } else if (pid !== undefined) {
+        const ro = Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']);
+        ctx.log(
+          `documented limit: the isolated old writer (agent dead) is ${ro === 0 ? 'still writable' : 'read-only'}, unreachable by clients`,
+        );
+      }
+      // bring it back safely: a restarted agent on the isolated host fences itself after one lease (read-only,
+      // writer VIP dropped) before the host is reachable again
+      if (pid === undefined) await c.lab.restartDb(WRITER);
+      c.startAgent(WRITER);
+      await ctx.waitFor(
+        'the restarted isolated agent fenced the old writer',
+        async () =>
+          Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1 &&
+          !(await boundVips(c.lab, WRITER)).has(c.writerIp),
+        30_000,
+      );
+      await isolate(ctx, WRITER, false);
+      await c.waitAgent(WRITER);
+      await backOnline(ctx, WRITER, 60_000);
+    },
+  };
+}
+
+const flappingWriter: Scenario = {
+  name: 'flapping-writer',
+  title: 'flapping writer (4 failures in an hour → AWAITING_RECOVERY)',
+  failover: true,
+  fault: `${WRITER} fails 4 times`,
+  config: { monitorLines: ['  auto_set_online: 3'] },
+  run: async (ctx, c) => {
+    await c.lab.kill(WRITER);
+    await failedOver(ctx, WRITER);
+    await c.lab.restartDb(WRITER);
+    await backOnline(ctx, WRITER, 60_000);
+    for (let i = 2; i <= 4; i++) {
+      await ctx.pause(`failure ${i}`, 500, 2000);
+      await c.lab.kill(WRITER);
+      await ctx.waitFor(
+        `${WRITER} HARD_OFFLINE (failure ${i})`,
+        async () => (await stateOf(c, WRITER)) === 'HARD_OFFLINE',
+        20_000,
+      );
+      await c.lab.restartDb(WRITER);
+      if (i < 4) await backOnline(ctx, WRITER, 60_000);
+    }
+    await ctx.waitFor(
+      'flapping host AWAITING_RECOVERY',
+      async () => (await stateOf(c, WRITER)) === 'AWAITING_RECOVERY',
+      30_000,
+    );
+    await ctx.hold(
+      'flapping host not set online automatically',
+      6000,
+      async () => (await stateOf(c, WRITER)) === 'AWAITING_RECOVERY',
+    );
+    await c.command('set_online', WRITER);
+    await backOnline(ctx, WRITER, 30_000);
+  },
+};
+
+const bothMastersDown: Scenario = {
+  name: 'both-masters-down',
+  title: 'both masters down, then one back',
+  failover: true,
+  fault: 'SIGKILL mariadbd on db1 and db2',
+  run: async (ctx, c) => {
+    await Promise.all([c.lab.kill('db1'), c.lab.kill('db2')]);
+    await ctx.pause('both down', 2000, 6000);
+    const back = ctx.rng.pick(['db1', 'db2']);
+    await c.lab.restartDb(back);
+    await c.command('set_online', back);
+    await ctx.waitFor(`writer VIP on ${back}`, () => writerIs(c, back), 45_000);
+    const since = ctx.writer.acks.length;
+    await ctx.waitFor('writes acknowledged again', () => ctx.writer.acks.length > since + 10, 30_000);
+    const other = back === 'db1' ? 'db2' : 'db1';
+    await c.lab.restartDb(other);
+    await backOnline(ctx, other, 60_000);
+  },
+};
+
+const errantReturning: Scenario = {
+  name: 'errant-returning-writer',
+  title: 'returning old writer with an errant transaction',
+  failover: true,
+  fault: `SIGKILL mariadbd on ${WRITER}`,
+  run: async (ctx, c) => {
+    await c.lab.kill(WRITER);
+    const to = await failedOver(ctx, WRITER);
+    // it comes back cut off and takes a write nobody else has (an errant transaction)
+    await isolate(ctx, WRITER, true);
+    await c.lab.restartDb(WRITER);
+    await rootSql(
+      c,
+      WRITER,
+      'SET GLOBAL read_only=0; CREATE TABLE IF NOT EXISTS app.errant (i INT); INSERT INTO app.errant VALUES (1); SET GLOBAL read_only=1',
+    );
+    await isolate(ctx, WRITER, false);
+    await c.command('set_online', WRITER);
+    await ctx.hold('the errant old writer is never made writer nor writable', 10_000, async () => {
+      const ro = Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']);
+      return ro === 1 && (await c.writerHolders()).join() === (to ?? '');
+    });
+    const state = await stateOf(c, WRITER);
+    ctx.log(`errant old writer is ${state ?? 'unknown'}`);
+    if (state === 'ONLINE') ctx.fail('the errant old writer was set ONLINE as if nothing happened');
+  },
+};
+
+export const SCENARIOS: readonly Scenario[] = [
+  dropMonitorWriter,
+  killWriterAgent,
+  replicaSqlError,
+  replicaLag,
+  sighupBroken,
+  monitorRestart,
+  killWriterMysqld,
+  stopWriter,
+  isolateWriter,
+  killAgentAndMysqld,
+  agentKilledIsolated(false),
+  agentKilledIsolated(true),
+  flappingWriter,
+  bothMastersDown,
+  errantReturning,
+];
+
+export function scenario(name: string): Scenario {
+  const s = SCENARIOS.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`unknown scenario '${name}'; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
+  return s;
+}
