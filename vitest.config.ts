@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['test/integration/**/*.test.ts', 'test/system/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/system/**/*.test.ts', 'test/bench/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Files run in parallel in 2 forked workers (each test file uses its own lab id); the template
