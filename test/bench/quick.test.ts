@@ -69,12 +69,13 @@ describe('npm run bench -- --quick', () => {
       for (const s of samples) expect(s.roundTripMs).toBeGreaterThanOrEqual(s.agentMs);
     }
 
-    const scale = report('scale').json['raw'] as {
-      hosts: number;
-      cpuPercent: number;
-      rssMiB: number;
-      detectionMs?: number;
-    }[];
+    interface ScaleRaw {
+      results: { hosts: number; cpuPercent: number; rssMiB: number; detectionMs?: number }[];
+      failures: unknown[];
+    }
+    const scaleRaw = report('scale').json['raw'] as ScaleRaw;
+    expect(scaleRaw.failures).toEqual([]);
+    const scale = scaleRaw.results;
     expect(scale.map((s) => s.hosts)).toEqual([4]);
     expect(scale[0]?.cpuPercent).toBeGreaterThan(0);
     expect(scale[0]?.rssMiB).toBeGreaterThan(10);

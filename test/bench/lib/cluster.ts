@@ -3,7 +3,16 @@
 // in YAML (as test/integration/monitor/daemon.test.ts and test/demo/demo.ts do). Everything started here is
 // stopped by PID in stop(); the lab goes down with it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AGENT_ROUTES } from '../../../common/api/agent.js';
@@ -33,6 +42,8 @@ export interface ClusterOptions {
   readonly progress?: (line: string) => void;
   /** Extra top-level YAML lines, e.g. 'writer_lease: 0'. */
   readonly extra?: readonly string[];
+  /** Longest wait for the monitor's API after its start (default 60 s; its startup runs every check once). */
+  readonly apiTimeoutMs?: number;
   /** false: agents only, no monitor (direct agent calls). Default true. */
   readonly monitor?: boolean;
 }
@@ -129,6 +140,8 @@ export class BenchCluster {
 
   /** Lab startup time (ms). */
   labUpMs = 0;
+  /** Monitor process start → its API answers (ms). */
+  monitorStartMs = 0;
 
   /** Lab up, agents answering, monitor running with every agent host ONLINE and db1 the open writer. */
   static async start(o: ClusterOptions): Promise<BenchCluster> {
@@ -141,6 +154,7 @@ export class BenchCluster {
     try {
       await c.boot(o);
     } catch (e) {
+      c.keepLogs();
       await c.stop();
       throw e;
     }
@@ -200,7 +214,13 @@ export class BenchCluster {
         r();
       });
     });
-    await until('the monitor API', async () => this.api.get('/v1/health', { timeoutMs: 1_000 }), 60_000);
+    const spawnedAt = performance.now();
+    await until(
+      'the monitor API',
+      async () => this.api.get('/v1/health', { timeoutMs: 1_000 }),
+      o.apiTimeoutMs ?? 60_000,
+    );
+    this.monitorStartMs = Math.round(performance.now() - spawnedAt);
     for (const h of this.agentHosts) {
       await until(
         `set_online ${h}`,
@@ -281,6 +301,15 @@ export class BenchCluster {
   /** Agent log lines of `host` at or after `sinceEpochMs`. */
   agentLines(host: string, sinceEpochMs = 0): LogLine[] {
     return readJsonLog(join(this.dir, `${host}-agent.log`)).filter((l) => l.atEpochMs >= sinceEpochMs);
+  }
+
+  /** Copies the daemons' logs out of the lab directory (which `down` removes) to /tmp/mmm-bench-logs/. */
+  keepLogs(): string {
+    const to = join('/tmp/mmm-bench-logs', `lab${this.lab.id}-${new Date().toISOString().replace(/[:.]/g, '')}`);
+    mkdirSync(to, { recursive: true });
+    for (const f of readdirSync(this.dir).filter((x) => x.endsWith('.log')))
+      copyFileSync(join(this.dir, f), join(to, f));
+    return to;
   }
 
   /** SIGKILL of one agent (whole-host loss), by PID. */

@@ -236,6 +236,56 @@ function historySection(runs: readonly FaultRun[], faults: readonly Fault[]): Se
   };
 }
 
+/** What the figures say about where the time goes, and what would bring it down (data-driven where possible). */
+function closingNotes(ctx: SuiteContext, runs: readonly FaultRun[]): Section {
+  const notes: string[] = [];
+  const med = (rs: readonly FaultRun[], f: (r: FaultRun) => number | undefined): number | undefined =>
+    pick(rs, f)?.median;
+  const ours = runs.filter((r) => r.system === 'mysql-mmm-ng');
+  const detect = med(ours, (r) => r.steps['detected']);
+  const outage = med(ours, (r) => r.outageMs);
+  if (detect !== undefined && outage !== undefined) {
+    notes.push(
+      `* Detection is ${((detect / outage) * 100).toFixed(0)} % of mysql-mmm-ng's median outage (${(detect / 1000).toFixed(1)} of ` +
+        `${(outage / 1000).toFixed(1)} s) with ${ctx.checks === 'tuned' ? 'check_period 1 / trap_period 1' : 'the default check_period 5 / trap_period 10'}: ` +
+        'a failed check must persist for trap_period before the host goes HARD_OFFLINE. Corroborated detection ' +
+        '(the replicas confirm the writer is gone, then the trap is skipped) is what brings this to about a second.',
+    );
+  }
+  const tail = med(runs, (r) => {
+    const w = r.steps['new-writer-writable'];
+    const a = r.steps['first-ack'];
+    return w === undefined || a === undefined ? undefined : a - w;
+  });
+  if (tail !== undefined && tail > 500) {
+    notes.push(
+      `* New writer writable → first acknowledged write: ${tail.toFixed(0)} ms (median, both systems). The first commit on ` +
+        'the new writer waits rpl_semi_sync_master_timeout (1000 ms in the lab) because no semi-sync replica is ' +
+        'attached to it yet (db3/db4 still replicate from the dead db1; rpl_semi_sync_master_wait_no_slave=ON), and the ' +
+        "client's 1000 ms query timeout fires at the same moment (the PROTOCOL_SEQUENCE_TIMEOUT after the VIP moved). " +
+        'Measured separately on a lab: first INSERT on db2 after kill -9 of db1 1006 ms, the next ones 2–6 ms, ' +
+        'Rpl_semi_sync_master_status OFF (those writes are not semi-sync protected). Repointing the replicas to the ' +
+        'new writer before opening it removes this second and keeps semi-sync on.',
+    );
+  }
+  const lostVip = ours.filter((r) => r.writerVipTwiceSamples > 0).map((r) => r.fault);
+  if (lostVip.length > 0) {
+    notes.push(
+      `* Writer VIP on two hosts (${[...new Set(lostVip)].join(', ')}): the old host keeps its address when nothing runs ` +
+        'there to remove it (agent killed); the new writer announces it with gratuitous ARP and clients follow. ' +
+        'Only kill_host_bin (power off) removes it for real.',
+    );
+  }
+  const broken = med(ours, (r) => r.brokenReplicas.length);
+  if (broken !== undefined && broken > 0) {
+    notes.push(
+      '* Replicas left broken: the monitor on this commit does not repoint db3/db4 to the new writer (the ' +
+        'orchestration of issue #6 does), so they stay on the dead db1 and miss every write acknowledged after the failover.',
+    );
+  }
+  return { title: 'Closing notes', text: notes.length === 0 ? ['Nothing stands out.'] : notes };
+}
+
 function perRunSection(runs: readonly FaultRun[]): Section {
   return {
     title: 'Every run',
@@ -315,6 +365,7 @@ export async function failoverSuite(ctx: SuiteContext): Promise<SuiteResult> {
     sections: [
       ...systemSections('mysql-mmm-ng', runs, faults),
       historySection(runs, faults),
+      closingNotes(ctx, runs),
       perRunSection(runs),
       timelineSection(runs, faults),
     ],
@@ -390,6 +441,7 @@ export async function keepalivedSuite(ctx: SuiteContext): Promise<SuiteResult> {
       ...systemSections('keepalived', ka, faults),
       ...systemSections('mysql-mmm-ng', ours, faults),
       historySection(ours, faults),
+      closingNotes(ctx, runs),
       perRunSection(runs),
       timelineSection(runs, faults),
     ],

@@ -24,6 +24,7 @@ const CHECKS = ['ping', 'mysql', 'rep_threads', 'rep_backlog'] as const;
 interface SizeResult {
   readonly hosts: number;
   readonly labUpMs: number;
+  readonly monitorStartMs: number;
   readonly windowMs: number;
   readonly cpuPercent: number;
   readonly rssMiB: number;
@@ -70,6 +71,7 @@ async function measure(ctx: SuiteContext, hosts: number): Promise<SizeResult> {
     hosts,
     agentsOn: ['db1', 'db2', 'db3', 'db4'],
     checks: TUNED,
+    apiTimeoutMs: 60_000 + 2_000 * hosts,
     progress: (l) => {
       ctx.progress(`  ${l}`);
     },
@@ -128,6 +130,7 @@ async function measure(ctx: SuiteContext, hosts: number): Promise<SizeResult> {
     return {
       hosts,
       labUpMs: cluster.labUpMs,
+      monitorStartMs: cluster.monitorStartMs,
       windowMs: Math.round(elapsed),
       cpuPercent: ((c1 - c0) / CLK_TCK / (elapsed / 1000)) * 100,
       rssMiB: rss,
@@ -151,12 +154,21 @@ const f1 = (x: number | undefined, unit = ''): string => (x === undefined ? '-' 
 export async function scaleSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const sizes = ctx.sizes ?? (ctx.quick ? [4, 25] : [4, 25, 50, 100]);
   const results: SizeResult[] = [];
+  const failures: { hosts: number; error: string }[] = [];
   for (const n of sizes) {
     ctx.progress(`${n} hosts: starting`);
-    const r = await measure(ctx, n);
+    let r: SizeResult;
+    try {
+      r = await measure(ctx, n);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      failures.push({ hosts: n, error });
+      ctx.progress(`${n} hosts: FAILED: ${error} (logs kept under /tmp/mmm-bench-logs/)`);
+      continue;
+    }
     results.push(r);
     ctx.progress(
-      `${n} hosts: lab up ${(r.labUpMs / 1000).toFixed(1)} s, monitor CPU ${r.cpuPercent.toFixed(1)} % of one core, RSS ` +
+      `${n} hosts: lab up ${(r.labUpMs / 1000).toFixed(1)} s, monitor start ${(r.monitorStartMs / 1000).toFixed(1)} s, CPU ${r.cpuPercent.toFixed(1)} % of one core, RSS ` +
         `${r.rssMiB.toFixed(0)} MiB, tick p50 ${f1(r.tickMs.p50)} ms, detection ${r.detectionMs ?? '-'} ms`,
     );
   }
@@ -184,6 +196,7 @@ export async function scaleSuite(ctx: SuiteContext): Promise<SuiteResult> {
           head: [
             'hosts',
             'lab up',
+            'monitor start',
             'monitor CPU',
             'target (100 hosts)',
             'RSS',
@@ -194,6 +207,7 @@ export async function scaleSuite(ctx: SuiteContext): Promise<SuiteResult> {
           rows: results.map((r) => [
             String(r.hosts),
             `${(r.labUpMs / 1000).toFixed(1)} s`,
+            `${(r.monitorStartMs / 1000).toFixed(1)} s`,
             `${r.cpuPercent.toFixed(1)} %`,
             r.hosts === 100 ? (r.cpuPercent < 10 ? 'met (< 10 %)' : 'missed (< 10 %)') : '-',
             `${r.rssMiB.toFixed(0)} MiB`,
@@ -202,6 +216,7 @@ export async function scaleSuite(ctx: SuiteContext): Promise<SuiteResult> {
             r.detectionMs === undefined || base === undefined ? '-' : `${(r.detectionMs / base).toFixed(2)}×`,
           ]),
         },
+        after: failures.map((f) => `* ${f.hosts} hosts: not measured: ${f.error}`),
       },
       {
         title: 'Check latency (from /metrics histograms over the window, all hosts; p50 / p99)',
@@ -220,6 +235,6 @@ export async function scaleSuite(ctx: SuiteContext): Promise<SuiteResult> {
         },
       },
     ],
-    raw: results,
+    raw: { results, failures },
   };
 }

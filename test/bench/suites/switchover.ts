@@ -23,6 +23,10 @@ interface Move {
   readonly errorCodes: string[];
   readonly twoWritableSamples: number;
   readonly writerVipTwiceSamples: number;
+  /** ms after the command: last ack on the old writer, VIP off it, VIP on the new one, new one writable, first ack after the gap. */
+  readonly milestones: Record<string, number>;
+  /** Client errors by code, each with ms after the command. */
+  readonly errorTimes: string[];
 }
 
 export async function switchoverSuite(ctx: SuiteContext): Promise<SuiteResult> {
@@ -66,6 +70,23 @@ export async function switchoverSuite(ctx: SuiteContext): Promise<SuiteResult> {
           const gap = client.maxGap(t0, t1);
           const errs = client.errors.filter((e) => e.atMs >= t0 && e.atMs <= t1);
           const viol = sampler.violations.filter((v) => v.atMs >= t0 && v.atMs <= t1);
+          const from = to === 'db2' ? 'db1' : 'db2';
+          const milestones: Record<string, number> = {};
+          const at = (k: string, t: number): void => {
+            milestones[k] ??= Math.round(t - t0);
+          };
+          if (gap !== undefined) {
+            at('gap-start (last ack before)', gap.from.atMs);
+            at('gap-end (first ack after)', gap.to.atMs);
+          }
+          for (const s of sampler.samplesBetween(t0, t1)) {
+            const o = s.hosts.find((h) => h.host === from);
+            const n = s.hosts.find((h) => h.host === to);
+            if (o?.readOnly === 1) at(`${from} read-only`, s.startMs);
+            if (o?.vips !== undefined && !o.vips.includes(cluster.writerIp)) at(`VIP off ${from}`, s.startMs);
+            if (n?.vips?.includes(cluster.writerIp) === true) at(`VIP on ${to}`, s.startMs);
+            if (n?.readOnly === 0) at(`${to} writable`, s.startMs);
+          }
           const m: Move = {
             run: r,
             to,
@@ -76,6 +97,8 @@ export async function switchoverSuite(ctx: SuiteContext): Promise<SuiteResult> {
             errorCodes: [...new Set(errs.map((e) => e.code))],
             twoWritableSamples: viol.filter((v) => v.kind === 'two-writable').length,
             writerVipTwiceSamples: viol.filter((v) => v.kind === 'writer-vip-twice').length,
+            milestones,
+            errorTimes: errs.map((e) => `+${Math.round(e.atMs - t0)} ${e.code}`),
           };
           moves.push(m);
           ctx.progress(
@@ -167,14 +190,25 @@ export async function switchoverSuite(ctx: SuiteContext): Promise<SuiteResult> {
       {
         title: 'Every move',
         table: {
-          head: ['run', 'to', 'max gap ms', 'move_role ms', 'errors', 'codes', 'output'],
+          head: [
+            'run',
+            'to',
+            'max gap ms',
+            'move_role ms',
+            'milestones (ms after the command)',
+            'client errors (ms after the command)',
+            'output',
+          ],
           rows: moves.map((m) => [
             String(m.run),
             m.to,
             String(m.maxGapMs ?? '-'),
             String(m.commandMs),
-            String(m.errors),
-            m.errorCodes.join(', '),
+            Object.entries(m.milestones)
+              .sort((a, b) => a[1] - b[1])
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', '),
+            m.errorTimes.join(', '),
             m.commandOutput,
           ]),
         },
