@@ -91,6 +91,43 @@ async function replicationOf(lab: Lab, host: string): Promise<{ source: string; 
   return { source, running: r.Slave_IO_Running === 'Yes' && r.Slave_SQL_Running === 'Yes' };
 }
 
+/**
+ * Reads on a loaded machine can miss their own connect timeout (seen: the root socket of a live server,
+ * ETIMEDOUT under load average 12 on 2 cores): three attempts, one second apart.
+ */
+async function retry<T>(f: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await sleep(1_000);
+    }
+  }
+}
+
+/** A run that could not be measured to the end (the suite goes on; the report lists it). */
+export function failedRun(system: string, fault: Fault, run: number, error: string): FaultRun {
+  return {
+    system,
+    fault,
+    run,
+    steps: {},
+    missing: {},
+    brokenReplicas: [],
+    replicaSources: {},
+    twoWritableSamples: 0,
+    writerVipTwiceSamples: 0,
+    acked: 0,
+    clientErrors: 0,
+    uncertain: 0,
+    errorsAfterVip: {},
+    summary: `run failed: ${error}`,
+    timeline: [],
+    error: `run failed: ${error}`,
+  };
+}
+
 export async function faultRun(sys: System, o: FaultRunOptions): Promise<FaultRun> {
   const lab = sys.lab;
   const client = new WriterClient({ host: sys.writerVip });
@@ -168,7 +205,7 @@ export async function faultRun(sys: System, o: FaultRunOptions): Promise<FaultRu
   for (const h of survivors) {
     if (h === newWriter) continue;
     try {
-      const r = await replicationOf(lab, h);
+      const r = await retry(async () => replicationOf(lab, h));
       replicaSources[h] = `${r.source}${r.running ? '' : ' (not running)'}`;
       if (r.source !== newWriter || !r.running) brokenReplicas.push(h);
     } catch (e) {
@@ -184,7 +221,7 @@ export async function faultRun(sys: System, o: FaultRunOptions): Promise<FaultRu
       // reported through the missing ids
     }
   }
-  const missingIds = await verifyAcks(lab, client.table, client.ackedIds, survivors);
+  const missingIds = await retry(async () => verifyAcks(lab, client.table, client.ackedIds, survivors));
   const missing = Object.fromEntries(Object.entries(missingIds).map(([h, ids]) => [h, ids.length]));
   const summaryOfSampler = sampler.summary();
   const counts = client.counts;

@@ -2,7 +2,7 @@
 // run, so their ratios come from the same run on the same machine): unplanned failover of db1 under
 // continuous writes for the four faults of issue #9.
 import type { Section } from '../lib/report.js';
-import { faultRun, type FaultRun, type System } from '../lib/fault-run.js';
+import { failedRun, faultRun, type FaultRun, type System } from '../lib/fault-run.js';
 import { FAULTS, FAULT_LABEL, type Fault } from '../lib/faults.js';
 import { fmtCount, fmtMs, fmtSeconds, ratio, summarize, type Summary } from '../lib/stats.js';
 import { startKeepalived, startMmm } from '../lib/systems.js';
@@ -66,16 +66,21 @@ async function runMatrix(ctx: SuiteContext, kinds: readonly SystemKind[]): Promi
     for (let run = 1; run <= runs; run++) {
       for (const kind of kinds) {
         ctx.progress(`${fault} run ${run}/${runs} ${kind}: starting`);
-        const sys = await startSystem(kind, ctx, ctx.labId);
         let r: FaultRun;
         try {
-          r = await faultRun(sys, {
-            fault,
-            run,
-            ...(ctx.quick ? { warmupMs: 1_500, holdMs: 1_000, afterMs: 1_500 } : {}),
-          });
-        } finally {
-          await sys.stop();
+          const sys = await startSystem(kind, ctx, ctx.labId);
+          try {
+            r = await faultRun(sys, {
+              fault,
+              run,
+              ...(ctx.quick ? { warmupMs: 1_500, holdMs: 1_000, afterMs: 1_500 } : {}),
+            });
+          } finally {
+            await sys.stop();
+          }
+        } catch (e) {
+          // one run lost to the machine (a timeout under load) must not lose the others
+          r = failedRun(kind === 'mmm' ? 'mysql-mmm-ng' : 'keepalived', fault, run, (e as Error).message);
         }
         out.push(r);
         ctx.progress(
@@ -110,7 +115,11 @@ function costliestStep(runs: readonly FaultRun[]): string {
   return best.ms < 0 ? 'no milestones recorded' : `${best.from} → ${best.to}: ${best.ms.toFixed(0)} ms`;
 }
 
-function systemSections(kind: string, runs: readonly FaultRun[], faults: readonly Fault[]): Section[] {
+const isFailed = (r: FaultRun): boolean => r.error?.startsWith('run failed') === true;
+
+function systemSections(kind: string, allRuns: readonly FaultRun[], faults: readonly Fault[]): Section[] {
+  const runs = allRuns.filter((r) => !isFailed(r));
+  const lostRuns = allRuns.filter(isFailed).map((r) => `* ${r.fault} run ${r.run} not measured: ${r.error ?? ''}`);
   const rows = faults.map((f) => {
     const rs = runs.filter((r) => r.fault === f);
     const outage = pick(rs, (r) => r.outageMs);
@@ -174,7 +183,7 @@ function systemSections(kind: string, runs: readonly FaultRun[], faults: readonl
         ],
         rows,
       },
-      after: missed.length === 0 ? [] : ['Targets missed:', ...missed],
+      after: [...(missed.length === 0 ? [] : ['Targets missed:', ...missed]), ...lostRuns],
     },
     {
       title: `${kind}: milestones (ms after the fault)`,
