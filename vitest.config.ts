@@ -14,7 +14,12 @@ export default defineConfig({
           // unit tests run first, then the integration files with their own worker limit (vitest needs a
           // distinct group for projects with different maxWorkers)
           sequence: { groupOrder: 0 },
-          include: ['test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts', 'test/property/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/scenarios/**/*.test.ts',
+            'test/property/**/*.test.ts',
+            'test/golden/**/*.test.ts',
+          ],
         },
       },
       {

@@ -1,4 +1,5 @@
-// The command line of mmm_control: `[@cluster] [--config FILE] [--json] [--timeout S] <command> [args]`.
+// The command line of mmm_control:
+// `[@cluster] [--config FILE] [--json] [--timeout S] [--connect-timeout S] <command> [args]`.
 // Options are only read before the command word: everything from the first word that is not an option (or
 // after `--`) belongs to the command and goes to the monitor untouched, so `move_role --force writer db2`
 // keeps its `--force`.
@@ -6,14 +7,17 @@ import { parseArgs } from 'node:util';
 import { firstSentence } from '../common/cli/daemon.js';
 import { describeError } from '../common/errors/index.js';
 
-/** Default deadline for one command (connect and answer). MMM had a 10 s connect timeout and no read timeout. */
+/** Default deadline for the monitor's answer. MMM had no read timeout and hung as long as the monitor did. */
 export const DEFAULT_TIMEOUT_S = 30;
+/** Default deadline for the TCP connection to the monitor: MMM's 10 s. */
+export const DEFAULT_CONNECT_TIMEOUT_S = 10;
 
 export interface ControlArgs {
   readonly cluster: string | undefined;
   readonly configPath: string | undefined;
   readonly json: boolean;
   readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
   readonly version: boolean;
   readonly help: boolean;
   /** The command and its words, as sent to the monitor (empty: no command given). */
@@ -23,7 +27,7 @@ export interface ControlArgs {
 export class UsageError extends Error {}
 
 /** Options that take a value: the word after them is never the command. */
-const VALUE_OPTIONS = new Set(['--config', '--timeout']);
+const VALUE_OPTIONS = new Set(['--config', '--timeout', '--connect-timeout']);
 
 /** Splits argv into the part before the command (options and @cluster) and the command words. */
 function splitAtCommand(argv: readonly string[]): { head: string[]; command: string[] } {
@@ -53,6 +57,7 @@ export function parseControlArgs(argv: readonly string[]): ControlArgs {
         config: { type: 'string' },
         json: { type: 'boolean' },
         timeout: { type: 'string' },
+        'connect-timeout': { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -70,17 +75,20 @@ export function parseControlArgs(argv: readonly string[]): ControlArgs {
     cluster,
     configPath: values.config,
     json: values.json ?? false,
-    timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUT_S * 1000 : parseTimeout(values.timeout),
+    timeoutMs: seconds('--timeout', values.timeout, DEFAULT_TIMEOUT_S),
+    connectTimeoutMs: seconds('--connect-timeout', values['connect-timeout'], DEFAULT_CONNECT_TIMEOUT_S),
     version: values.version ?? false,
     help: values.help ?? false,
     command,
   };
 }
 
-function parseTimeout(text: string): number {
-  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(seconds > 0 && seconds <= 3600)) {
-    throw new UsageError(`--timeout '${text}' is invalid; expected seconds between 0 and 3600, e.g. --timeout 5`);
+/** A duration option in seconds (decimals allowed), as milliseconds. */
+function seconds(option: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback * 1000;
+  const s = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(s > 0 && s <= 3600)) {
+    throw new UsageError(`${option} '${text}' is invalid; expected seconds between 0 and 3600, e.g. ${option} 5`);
   }
-  return Math.round(seconds * 1000);
+  return Math.round(s * 1000);
 }

@@ -8,12 +8,23 @@ import { formatIssue, loadConfig, type Config, type ConfigFs, type LoadOptions }
 import { MmmError, describeError, isMmmError } from '../common/errors/index.js';
 import { authFromSocketConfig, loadTlsMaterial } from '../common/http/auth.js';
 import { JsonClient } from '../common/http/client.js';
-import { UsageError, parseControlArgs, type ControlArgs } from './args.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_S,
+  DEFAULT_TIMEOUT_S,
+  UsageError,
+  parseControlArgs,
+  type ControlArgs,
+} from './args.js';
 import { Output, type ControlIo } from './output.js';
 
 export const CONTROL_EXIT = { OK: 0, REFUSED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
 
 export const CANT_CONNECT = "ERROR: Can't connect to monitor daemon!";
+
+/** The monitor accepted the connection but did not answer within `--timeout` (MMM had no read timeout). */
+export function noAnswer(timeoutMs: number): string {
+  return `ERROR: The monitor daemon did not answer within ${timeoutMs / 1000} s!`;
+}
 
 export interface RunIo extends ControlIo {
   /** How the program was invoked, for MMM's "See '<argv0> help'" line. */
@@ -23,19 +34,66 @@ export interface RunIo extends ControlIo {
   readonly fs?: ConfigFs;
 }
 
+/** Commands with an example each, for the long help (`mmm_control --help`). */
+const COMMAND_HELP: readonly (readonly [usage: string, what: string, example: string])[] = [
+  ['help', "the monitor's own list of commands (MMM's text)", 'help'],
+  ['ping', 'check that the monitor answers', 'ping'],
+  ['show', 'hosts, states and roles; PASSIVE banner, agent warnings', 'show'],
+  ['checks [<host>|all [<check>|all]]', 'check results (ping mysql rep_threads rep_backlog)', 'checks db2 rep_backlog'],
+  ['set_online <host>', 'bring an ADMIN_OFFLINE/AWAITING_RECOVERY host ONLINE', 'set_online db3'],
+  ['set_offline <host>', 'take a host out: its roles move, replication stops', 'set_offline db3'],
+  ['mode', 'print the mode: ACTIVE, MANUAL, WAIT or PASSIVE', 'mode'],
+  ['set_active', 'switch into active mode (automatic role moves)', 'set_active'],
+  ['set_manual', 'switch into manual mode (no automatic role moves)', 'set_manual'],
+  ['set_passive', 'switch into passive mode (nothing is sent to agents)', 'set_passive'],
+  [
+    'move_role <role> <host>',
+    'move an exclusive role (switchover), or take a balanced role off a host',
+    'move_role writer db2',
+  ],
+  [
+    'move_role --force <role> <host>',
+    'move the writer to a REPLICATION_FAIL/DELAY host',
+    'move_role --force writer db2',
+  ],
+  ['set_ip <ip> <host>', 'PASSIVE mode only: put the role with this IP on a host', 'set_ip 192.168.0.50 db1'],
+  ['failover_plan', 'the failover that would run now, as a dry run (no change)', 'failover_plan'],
+  ['history [<n>]', 'the last n failovers/switchovers with their steps and durations', 'history 5'],
+  ['failover_ack', 'release a blocked failover (anti-flap, catch-up timeout): retry it', 'failover_ack'],
+  [
+    'failover_ack --promote',
+    'release it and promote even if the candidate lacks transactions',
+    'failover_ack --promote',
+  ],
+];
+
 export function usageText(): string {
+  const width = Math.max(...COMMAND_HELP.map(([usage]) => usage.length));
+  const commands = COMMAND_HELP.flatMap(([usage, what, example]) => [
+    `  ${usage.padEnd(width)}  ${what}`,
+    `  ${''.padEnd(width)}    e.g. mmm_control ${example}`,
+  ]);
   return [
-    'Usage: mmm_control [@CLUSTER] [--config FILE] [--json] [--timeout S] <command> [args]',
+    'Usage: mmm_control [@CLUSTER] [options] <command> [args]',
     '       mmm_control --version | --help',
     '',
-    '  @CLUSTER     use mmm_mon_CLUSTER.conf instead of mmm_mon.conf',
-    '  --config F   configuration file (MMM .conf or YAML); default: the first mmm_mon[_CLUSTER].conf',
-    '               in /etc, /etc/mmm, /etc/mysql-mmm',
-    '  --json       print the answer as JSON: {ok, exitCode, text, data}',
-    '  --timeout S  give up after S seconds without an answer (default 30); exit 3',
+    'Options (only before the command word):',
+    '  @CLUSTER             use mmm_mon_CLUSTER.conf instead of mmm_mon.conf',
+    '  --config FILE        configuration file (MMM .conf or YAML); default: the first mmm_mon[_CLUSTER].conf',
+    '                       in /etc, /etc/mmm, /etc/mysql-mmm',
+    '  --json               print the answer as one JSON document: {ok, exitCode, text, data}',
+    `  --connect-timeout S  give up connecting to the monitor after S seconds (default ${DEFAULT_CONNECT_TIMEOUT_S}); exit 3`,
+    `  --timeout S          give up waiting for the answer after S seconds (default ${DEFAULT_TIMEOUT_S}); exit 3`,
     '',
-    "The commands are answered by the monitor: 'mmm_control help' lists them.",
-    'Exit status: 0 success, 1 command refused, 2 usage or configuration error, 3 monitor unreachable.',
+    'Commands (sent to the monitor as they are; it answers every command, unknown ones with',
+    "'Invalid command' and its list):",
+    ...commands,
+    '',
+    'Exit status:',
+    `  ${CONTROL_EXIT.OK}  success`,
+    `  ${CONTROL_EXIT.REFUSED}  command refused by the monitor (the answer starts with ERROR:)`,
+    `  ${CONTROL_EXIT.USAGE}  usage or configuration error (Invalid command, bad option, no config, credentials refused)`,
+    `  ${CONTROL_EXIT.UNREACHABLE}  monitor unreachable (ERROR: Can't connect to monitor daemon!) or no answer in time`,
   ].join('\n');
 }
 
@@ -65,7 +123,7 @@ export async function runControl(argv: readonly string[], io: RunIo): Promise<nu
   }
   let client: JsonClient;
   try {
-    client = await monitorClient(loadControlConfig(args, io), args.timeoutMs);
+    client = await monitorClient(loadControlConfig(args, io), args);
   } catch (e) {
     return reportSetupError(e, out);
   }
@@ -93,7 +151,7 @@ function loadControlConfig(args: ControlArgs, io: RunIo): Config {
   return config;
 }
 
-async function monitorClient(config: Config, timeoutMs: number): Promise<JsonClient> {
+async function monitorClient(config: Config, args: ControlArgs): Promise<JsonClient> {
   const monitor = config.monitor;
   if (monitor === undefined) throw new MmmError('MMM_CONFIG_INVALID', 'the configuration has no <monitor> section');
   // `plain` is accepted here: the monitor decides whether it runs without authentication (--insecure).
@@ -105,7 +163,8 @@ async function monitorClient(config: Config, timeoutMs: number): Promise<JsonCli
     port: monitor.port,
     auth,
     ...(tls === undefined ? {} : { tls }),
-    timeoutMs,
+    timeoutMs: args.timeoutMs,
+    connectTimeoutMs: args.connectTimeoutMs,
     unreachableCode: 'MMM_MONITOR_UNREACHABLE',
   });
 }
@@ -124,17 +183,19 @@ async function sendCommand(client: JsonClient, args: ControlArgs, out: Output): 
   try {
     answer = checkAnswer(await client.post<unknown>('/v1/command', { args: args.command }));
   } catch (e) {
-    return reportCallError(e, out);
+    return reportCallError(e, args, out);
   }
   out.answer(answer);
   return answer.exitCode;
 }
 
-function reportCallError(e: unknown, out: Output): number {
+function reportCallError(e: unknown, args: ControlArgs, out: Output): number {
   const code = isMmmError(e) ? e.code : 'MMM_INTERNAL';
   if (code === 'MMM_MONITOR_UNREACHABLE' || code === 'MMM_TIMEOUT') {
-    // stdout carries exactly MMM's text; the reason (refused, timed out) goes to stderr.
-    out.answer({ ok: false, exitCode: CONTROL_EXIT.UNREACHABLE, text: CANT_CONNECT });
+    // Unreachable: stdout carries exactly MMM's text. Connected but no answer (MMM hung here): our own text.
+    // The reason (refused, connect timeout, no answer) goes to stderr.
+    const text = code === 'MMM_TIMEOUT' ? noAnswer(args.timeoutMs) : CANT_CONNECT;
+    out.answer({ ok: false, exitCode: CONTROL_EXIT.UNREACHABLE, text });
     out.diagnostic(describeError(e));
     return CONTROL_EXIT.UNREACHABLE;
   }

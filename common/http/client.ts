@@ -1,7 +1,8 @@
 // A small JSON client for our own APIs (monitor → agent, agent → agent, mmm_control → monitor). Every call has a
 // deadline (AbortSignal), every failure becomes an MmmError with a code the caller can act on, and neither
 // the token nor the client key ever appears in an error text.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ERRORS, MmmError, type ErrorCode } from '../errors/index.js';
 import type { HttpAuth, TlsMaterial } from './auth.js';
@@ -18,14 +19,21 @@ export interface JsonClientOptions {
   readonly auth: HttpAuth;
   /** PEM material, required when auth.type is 'ssl' (load it once with loadTlsMaterial). */
   readonly tls?: TlsMaterial;
-  /** Deadline for one call unless the call gives its own. */
+  /** Deadline for one call (connecting and answering) unless the call gives its own. */
   readonly timeoutMs: number;
+  /**
+   * Deadline for establishing the TCP connection, separate from `timeoutMs`: an address that drops SYNs fails
+   * after this (code `unreachableCode`), a server that accepted but never answers after `timeoutMs`
+   * (`MMM_TIMEOUT`). Default: no separate limit. A reused keep-alive connection is not timed again.
+   */
+  readonly connectTimeoutMs?: number;
   /** Code for "could not talk to it at all" (default MMM_AGENT_UNREACHABLE). */
   readonly unreachableCode?: ErrorCode;
 }
 
 export interface CallOptions {
   readonly timeoutMs?: number;
+  readonly connectTimeoutMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -108,6 +116,7 @@ export class JsonClient {
   async request<T>(method: HttpMethod, path: string, body: unknown, call?: CallOptions): Promise<T> {
     const o = this.#opts;
     const timeoutMs = call?.timeoutMs ?? o.timeoutMs;
+    const connectTimeoutMs = call?.connectTimeoutMs ?? o.connectTimeoutMs;
     const what = `${o.name} (${o.host}:${o.port}) ${method} ${path}`;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = call?.signal === undefined ? timeout : AbortSignal.any([timeout, call.signal]);
@@ -126,6 +135,8 @@ export class JsonClient {
         const send = this.#secure ? httpsRequest : httpRequest;
         const req = send({ host: o.host, port: o.port, method, path, headers, agent: this.#agent, signal }, resolve);
         req.on('error', reject);
+        if (connectTimeoutMs !== undefined)
+          limitConnect(req, connectTimeoutMs, () => this.#connectError(what, connectTimeoutMs));
         req.end(payload);
       });
       text = await readBody(res);
@@ -142,6 +153,11 @@ export class JsonClient {
     }
   }
 
+  #connectError(what: string, connectTimeoutMs: number): MmmError {
+    const code = this.#opts.unreachableCode ?? 'MMM_AGENT_UNREACHABLE';
+    return new MmmError(code, `${what}: could not connect within ${connectTimeoutMs} ms`);
+  }
+
   #transportError(e: unknown, what: string, timeout: AbortSignal, timeoutMs: number, caller?: AbortSignal): MmmError {
     if (timeout.aborted) return new MmmError('MMM_TIMEOUT', `${what}: no answer within ${timeoutMs} ms`);
     if (caller?.aborted === true) return new MmmError('MMM_TIMEOUT', `${what}: cancelled`);
@@ -150,6 +166,19 @@ export class JsonClient {
     const reason = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
     return new MmmError(this.#opts.unreachableCode ?? 'MMM_AGENT_UNREACHABLE', `${what}: ${reason}`, { cause: e });
   }
+}
+
+/** Destroys `req` with `error()` unless its socket is connected within `ms` (a fresh socket only). */
+function limitConnect(req: ClientRequest, ms: number, error: () => Error): void {
+  req.once('socket', (socket: Socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => req.destroy(error()), ms);
+    const done = (): void => {
+      clearTimeout(timer);
+    };
+    socket.once('connect', done);
+    socket.once('close', done);
+  });
 }
 
 async function readBody(res: IncomingMessage): Promise<string> {

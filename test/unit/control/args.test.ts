@@ -1,15 +1,17 @@
 // The command line of mmm_control: options only before the command word, @cluster, --json, --timeout, and
 // everything after the command (including words that start with --) passed through untouched.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_S, UsageError, parseControlArgs } from '../../../control/args.js';
+import { DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_TIMEOUT_S, UsageError, parseControlArgs } from '../../../control/args.js';
 
 describe('parseControlArgs', () => {
   it('reads @cluster and the options before the command', () => {
-    expect(parseControlArgs(['@east', '--config', '/x.conf', '--json', '--timeout', '2.5', 'show'])).toEqual({
+    const argv = ['@east', '--config', '/x.conf', '--json', '--timeout', '2.5', '--connect-timeout', '0.5', 'show'];
+    expect(parseControlArgs(argv)).toEqual({
       cluster: 'east',
       configPath: '/x.conf',
       json: true,
       timeoutMs: 2500,
+      connectTimeoutMs: 500,
       version: false,
       help: false,
       command: ['show'],
@@ -22,6 +24,7 @@ describe('parseControlArgs', () => {
       configPath: undefined,
       json: false,
       timeoutMs: DEFAULT_TIMEOUT_S * 1000,
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_S * 1000,
       command: ['ping'],
     });
   });
@@ -56,6 +59,7 @@ describe('parseControlArgs', () => {
       [['--config', '', 'show'], /--config needs a file name/],
       [['--timeout', '0', 'show'], /--timeout '0' is invalid; expected seconds/],
       [['--timeout', 'soon', 'show'], /--timeout 'soon' is invalid/],
+      [['--connect-timeout', '0.0', 'show'], /--connect-timeout '0.0' is invalid; expected seconds/],
     ];
     for (const [argv, message] of cases) {
       expect(() => parseControlArgs(argv), argv.join(' ')).toThrow(UsageError);

@@ -1,8 +1,9 @@
 // A fake of the *monitor* for the client's unit tests: the real HTTP server factory (token auth) on 127.0.0.1,
 // an ephemeral port, and canned POST /v1/command answers. Also a port nobody listens on and a server that
 // accepts connections and never answers.
-import { execFileSync } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CommandRequest, CommandResponse } from '../../../common/api/monitor.js';
@@ -68,6 +69,39 @@ export async function startHungServer(): Promise<{ port: number; close(): Promis
           resolve();
         }),
       );
+    },
+  };
+}
+
+/**
+ * A port on 127.0.0.1 whose SYNs go unanswered, as from a host that drops packets: a child process listens
+ * with backlog 1 and then blocks its event loop, so it never accepts; two connections fill the accept queue
+ * (Linux: full when more than `backlog` wait) and the kernel drops every later SYN. Connecting to it hangs until
+ * the client's connect timeout.
+ */
+export async function startSynDropper(): Promise<{ port: number; close(): Promise<void> }> {
+  const script = [
+    "const s = require('node:net').createServer();",
+    "s.listen({ host: '127.0.0.1', port: 0, backlog: 1 }, () => {",
+    '  console.log(s.address().port);',
+    '  const end = Date.now() + 120000;',
+    '  while (Date.now() < end);',
+    '});',
+  ].join('\n');
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(chunk.toString('utf8').trim());
+  const fillers = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+  await Promise.all(fillers.map(async (f) => once(f, 'connect')));
+  return {
+    port,
+    close: async () => {
+      for (const f of fillers) f.destroy();
+      if (child.exitCode === null && child.pid !== undefined) {
+        const exited = once(child, 'exit');
+        process.kill(child.pid, 'SIGKILL');
+        await exited;
+      }
     },
   };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandResponse } from '../../../common/api/monitor.js';
-import { CANT_CONNECT, runControl, type RunIo } from '../../../control/run.js';
+import { CANT_CONNECT, noAnswer, runControl, type RunIo } from '../../../control/run.js';
 import { BASE, cleanupTempDirs, lineOf, tempDir, writeFile } from '../common/config/fixture.js';
 import {
   TOKEN,
@@ -12,6 +12,7 @@ import {
   selfSignedPki,
   startFakeMonitor,
   startHungServer,
+  startSynDropper,
   type FakeMonitor,
 } from './fake-monitor.js';
 
@@ -79,6 +80,20 @@ describe('mmm_control against a fake monitor', () => {
   it('passes the command words untouched, --force included', async () => {
     const r = await withMonitor(['move_role', '--force', 'writer', 'db2']);
     expect(r.monitor.received).toEqual([['move_role', '--force', 'writer', 'db2']]);
+  });
+
+  it('never refuses a command itself: commands beyond MMM (and unknown ones) go to the monitor as they are', async () => {
+    const m = await fake(() => ({ ok: true, exitCode: 0, text: 'plan' }));
+    const file = join(tempDir({ 'mmm_mon.conf': configFor(m.port) }), 'mmm_mon.conf');
+    for (const argv of [['failover_plan'], ['history', '5'], ['failover_ack', '--promote'], ['frobnicate', 'x']]) {
+      expect(await run(['--config', file, ...argv])).toEqual({ code: 0, stdout: 'plan\n', stderr: '' });
+    }
+    expect(m.received).toEqual([
+      ['failover_plan'],
+      ['history', '5'],
+      ['failover_ack', '--promote'],
+      ['frobnicate', 'x'],
+    ]);
   });
 
   it('a refusal (ERROR: ...) exits 1, an invalid command exits 2, both with the monitor text', async () => {
@@ -165,15 +180,30 @@ describe("monitor unreachable: exit 3 and exactly MMM's text", () => {
     expect(JSON.parse(json.stdout)).toEqual({ ok: false, exitCode: 3, text: CANT_CONNECT, data: null });
   });
 
-  it('a monitor that accepts and never answers: the read timeout ends it (MMM hung)', async () => {
+  it('an address that drops SYNs: the connect timeout ends it, not the longer read timeout', async () => {
+    const dropper = await startSynDropper();
+    cleanups.push(() => dropper.close());
+    const file = join(tempDir({ 'mmm_mon.conf': configFor(dropper.port) }), 'mmm_mon.conf');
+    const started = performance.now();
+    const r = await run(['--config', file, '--connect-timeout', '0.3', '--timeout', '60', 'show']);
+    expect(r).toMatchObject({ code: 3, stdout: `${CANT_CONNECT}\n` });
+    expect(r.stderr).toMatch(/could not connect within 300 ms/);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('a monitor that accepts and never answers: the read timeout ends it with its own text (MMM hung)', async () => {
     const hung = await startHungServer();
     cleanups.push(() => hung.close());
     const file = join(tempDir({ 'mmm_mon.conf': configFor(hung.port) }), 'mmm_mon.conf');
     const started = performance.now();
-    const r = await run(['--config', file, '--timeout', '0.3', 'show']);
-    expect(r).toMatchObject({ code: 3, stdout: `${CANT_CONNECT}\n` });
+    const r = await run(['--config', file, '--timeout', '0.3', '--connect-timeout', '60', 'show']);
+    expect(r).toMatchObject({ code: 3, stdout: 'ERROR: The monitor daemon did not answer within 0.3 s!\n' });
+    expect(r.stdout).toBe(`${noAnswer(300)}\n`);
     expect(r.stderr).toMatch(/no answer within 300 ms/);
     expect(performance.now() - started).toBeLessThan(10_000);
+    const json = await run(['--config', file, '--json', '--timeout', '0.3', 'show']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, exitCode: 3, text: noAnswer(300), data: null });
   });
 });
 
