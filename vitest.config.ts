@@ -33,6 +33,7 @@ export default defineConfig({
             'test/system/**/*.test.ts',
             'test/security/integration/**/*.test.ts',
             'test/chaos/**/*.test.ts',
+            'test/bench/**/*.test.ts',
           ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
