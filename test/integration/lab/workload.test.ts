@@ -62,7 +62,11 @@ describe('workload: writer client, invariant sampler, ack verification', () => {
     const t1 = performance.now();
     const phase1 = sampler.samplesBetween(t0, t1).filter((s) => s.endMs < t1);
     expect(phase1.length).toBeGreaterThan(3);
-    for (const s of phase1) expect(writableHosts(s)).toEqual(['db1']);
+    // a probe that timed out under load reads 'unknown' (never 0): only db1 may ever read writable, and it
+    // must read writable in most samples
+    for (const s of phase1) expect(writableHosts(s).filter((h) => h !== 'db1')).toEqual([]);
+    const db1Writable = phase1.filter((s) => writableHosts(s).includes('db1')).length;
+    expect(db1Writable).toBeGreaterThan(phase1.length / 2);
     expect(sampler.violations).toEqual([]);
     expect(client.errors).toEqual([]);
 

@@ -1,6 +1,8 @@
 // Connection bounds and error codes against a real throw-away mariadbd on loopback: refused port, wrong
 // password, Too many connections, and the connect and query timeouts firing on a SIGSTOPped server (kernel
 // still accepts TCP, server never answers) with a code and without hanging. Bounds are generous on purpose.
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../common/config/secret.js';
 import {
@@ -40,6 +42,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll(); // SIGCONT before SIGKILL, also when a test left the server stopped
 });
+
+/** Waits until the kernel shows every thread of `pid` stopped (state T), so the next query meets a frozen server. */
+async function stoppedState(pid: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'T') return;
+    if (Date.now() > deadline) throw new Error(`mariadbd ${pid} is in state ${state}, not stopped, 5 s after SIGSTOP`);
+    await sleep(10);
+  }
+}
 
 describe('connection bounds against real MariaDB', () => {
   it('maps a refused port to MMM_MYSQL_UNREACHABLE at once', async () => {
@@ -107,6 +121,7 @@ describe('connection bounds against real MariaDB', () => {
       expect(await m.run(d.readOnlyState())).toEqual({ readOnly: false, superReadOnly: null });
       expect(m.connected).toBe(true);
       server.pause();
+      await stoppedState(server.pid);
 
       // Query timeout: MMM_TIMEOUT, and the session is destroyed rather than reused.
       const q = await rejection(m.run(d.showReplicaStatus()));
