@@ -17,8 +17,12 @@ import { createStateStore } from './state-file.js';
 
 export const DEFAULT_STATE_PATH = '/var/lib/mysql-mmm/mmm_agentd.state';
 
-/** MySQL bounds for the agent: short, so a hung mysqld costs a fence about a second, never a hang. */
-const MYSQL_TIMEOUTS = { connectTimeoutMs: 1000, queryTimeoutMs: 2000 };
+/**
+ * MySQL bounds for the agent: short, so a hung mysqld costs a fence half a second, never a hang. The server is
+ * local: a healthy one greets in milliseconds, also on a loaded host; a frozen one still completes the TCP
+ * handshake (kernel backlog) and then never greets, so the connect timeout is what a fence of it waits.
+ */
+const MYSQL_TIMEOUTS = { connectTimeoutMs: 500, queryTimeoutMs: 2000 };
 
 export interface AgentDaemonOptions {
   readonly config: Config;

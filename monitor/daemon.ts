@@ -5,7 +5,7 @@
 // the executor fences the old writer (agent, lease or kill_host_bin), catches up, promotes with replication
 // from the old writer cut, repoints the replicas; WriterGate (writer-gate.ts) remembers who may be open.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { DesiredStateResult } from '../common/api/agent.js';
+import type { AgentStatusReport, DesiredStateResult } from '../common/api/agent.js';
 import type { CommandResponse } from '../common/api/monitor.js';
 import type { Config } from '../common/config/types.js';
 import { describeError, isMmmError } from '../common/errors/index.js';
@@ -49,6 +49,7 @@ import {
 import { RecoveryExecutor, STATUS_TIMEOUT_MS } from './failover/executor.js';
 import type { RecoveryResult } from './failover/executor.js';
 import { execKill, startupViews, toHostChecks } from './shell-io.js';
+import { PerHostCalls } from './per-host-calls.js';
 import { WriterGate } from './writer-gate.js';
 import { nextEpoch, readEpoch, readOptional, epochPath, writeFileAtomic } from './status-store.js';
 
@@ -84,7 +85,11 @@ export interface MonitorDaemonOptions {
 }
 
 /** How one host's push went: told, could not be told, or not attempted (its ping check is failed). */
-type PushOutcome = 'ok' | 'failed' | 'skipped';
+/** 'renewal': an unchanged desired state sent again (the agent's lease), not waited for. */
+type PushOutcome = 'ok' | 'failed' | 'skipped' | 'renewal';
+
+/** How long a tick waits for an agent's status before deciding without that host's GTID facts. */
+const FACTS_WAIT_MS = 500;
 
 export interface TickStats {
   readonly count: number;
@@ -114,6 +119,11 @@ export class MonitorDaemon {
   #epoch = 0;
   #seq = 0;
   #gate = new WriterGate(0);
+  /** Status reads and lease renewals per host: one at a time, never holding the tick (per-host-calls.ts). */
+  readonly #statusCalls = new PerHostCalls<AgentStatusReport>();
+  readonly #renewals = new PerHostCalls<PushOutcome>();
+  /** The desired state last sent to each host (JSON), to tell a change from a renewal. */
+  readonly #lastSent = new Map<string, string>();
   /** Agent answers since the last tick, folded into the next snapshot. */
   #observations: Record<string, AgentObservation> = {};
   #lastPersisted: string | undefined;
@@ -415,13 +425,14 @@ export class MonitorDaemon {
 
   /** Fresh facts from every agent, in parallel, each call bounded (a silent host is simply left out). */
   async #gatherFacts(): Promise<FactsByHost> {
+    // A host whose agent does not answer within FACTS_WAIT_MS has no facts this tick (as if it had failed):
+    // the tick decides on time, the read goes on and no second one starts until it ends.
     const entries = await Promise.all(
       this.#config.hosts.map(async (h): Promise<[string, GtidFacts | undefined]> => {
-        try {
-          return [h.name, factsOf(await this.#agents.status(h.name, STATUS_TIMEOUT_MS), this.#now())];
-        } catch {
-          return [h.name, undefined];
-        }
+        const r = await this.#statusCalls.run(h.name, FACTS_WAIT_MS, () =>
+          this.#agents.status(h.name, STATUS_TIMEOUT_MS),
+        );
+        return [h.name, r.kind === 'settled' ? factsOf(r.value, this.#now()) : undefined];
       }),
     );
     const out: Record<string, GtidFacts> = {};
@@ -496,13 +507,28 @@ export class MonitorDaemon {
     const outcome = new Map<string, PushOutcome>();
     for (const step of steps) {
       const todo = step.hosts.filter((h) => desired[h] !== undefined);
-      const results = await Promise.all(todo.map(async (h) => this.#pushOne(h, desired[h] ?? never(h))));
+      const results = await Promise.all(todo.map(async (h) => this.#send(h, desired[h] ?? never(h))));
       todo.forEach((h, i) => outcome.set(h, results[i] ?? 'failed'));
     }
     for (const h of killIfUnreached) {
       const o = outcome.get(h);
       if (o === 'failed' || o === 'skipped') await this.#kill(h);
     }
+  }
+
+  /**
+   * A changed desired state is pushed and waited for (the steps' order matters: a VIP leaves one host before
+   * it is added to another). An unchanged one is the per-tick renewal of the agent's lease: sent in the
+   * background, at most one at a time per host, so an agent stuck behind its hung mysqld never holds the tick.
+   */
+  async #send(host: string, d: DesiredAgentState): Promise<PushOutcome> {
+    const key = JSON.stringify(d);
+    if (this.#lastSent.get(host) === key) {
+      void this.#renewals.start(host, async () => this.#pushOne(host, d));
+      return 'renewal';
+    }
+    this.#lastSent.set(host, key);
+    return this.#pushOne(host, d);
   }
 
   async #pushOne(host: string, d: DesiredAgentState): Promise<PushOutcome> {

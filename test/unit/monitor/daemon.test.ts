@@ -30,6 +30,23 @@ class FakeAgents implements AgentPort {
   readonly pushes: DesiredState[] = [];
   readonly down = new Set<string>();
   readonly silent = new Set<string>();
+  /** Hosts whose status and desired-state calls hang (an agent stuck behind its frozen mysqld). */
+  readonly hung = new Set<string>();
+  readonly #release: (() => void)[] = [];
+
+  #hang<T>(host: string): Promise<T> {
+    this.log.push(`hang ${host}`);
+    return new Promise<T>((_resolve, reject) => {
+      this.#release.push(() => {
+        reject(new MmmError('MMM_TIMEOUT', `agent ${host}: no answer within 2000 ms`));
+      });
+    });
+  }
+
+  /** Ends every hung call with a timeout. */
+  release(): void {
+    for (const r of this.#release.splice(0)) r();
+  }
   readonly holding = new Map<string, 'none' | 'open' | 'pending-promote'>();
   stampEpoch: number | null = null;
 
@@ -39,6 +56,7 @@ class FakeAgents implements AgentPort {
   }
 
   async status(host: string): Promise<AgentStatusReport> {
+    if (this.hung.has(host)) return this.#hang(host);
     this.#check(host);
     return Promise.resolve({
       host,
@@ -54,6 +72,7 @@ class FakeAgents implements AgentPort {
   }
 
   async push(d: DesiredState): Promise<DesiredStateResult> {
+    if (this.hung.has(d.host)) return this.#hang(d.host);
     this.#check(d.host);
     this.pushes.push(d);
     this.log.push(`push ${d.host}`);
@@ -65,6 +84,7 @@ class FakeAgents implements AgentPort {
   }
 
   async fence(host: string): Promise<FenceResult> {
+    if (this.hung.has(host)) throw new MmmError('MMM_TIMEOUT', `agent ${host}: no answer within 3000 ms`);
     this.#check(host);
     this.log.push(`fence ${host}`);
     this.holding.set(host, 'none');
@@ -245,6 +265,25 @@ describe('MonitorDaemon', () => {
       'repoint db4 ok',
     ]);
     expect((await daemon.command(['history'])).text).toContain(`${rec?.id ?? ''}: failover db1 -> db2 DONE`);
+  });
+
+  it('an agent stuck behind its hung mysqld holds no tick: renewals and status reads run in the background', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.log.length = 0;
+    agents.hung.add('db1');
+    now += 1000;
+    await daemon.tickNow(); // returns although db1 answers neither its status nor its desired state
+    await daemon.tickNow(); // no second call to db1 while the first ones hang
+    expect(agents.log.filter((l) => l === 'hang db1')).toHaveLength(2); // one status read, one renewal
+    expect(agents.log.filter((l) => l === 'push db2').length).toBeGreaterThanOrEqual(2);
+    checks.failed.add('db1');
+    now += 1000;
+    await daemon.tickNow();
+    expect(daemon.model.hosts['db1']?.state).toBe('HARD_OFFLINE');
+    expect(daemon.history.at(-1)).toMatchObject({ kind: 'failover', to: 'db2', outcome: 'done' });
+    agents.release();
   });
 
   it('without a confirmed kill, promotes only after writer_lease + lease_margin since db1 last answered', async () => {
