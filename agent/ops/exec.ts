@@ -12,10 +12,15 @@ export interface ExecResult {
 export type CommandRunner = (argv: readonly string[], opts: { readonly timeoutMs: number }) => Promise<ExecResult>;
 
 /** Starts a command in the background and returns at once; `onExit` reports a failure later. */
+/** A command running in the background: `stop` ends it early (SIGTERM to our own child, by PID). */
+export interface BackgroundJob {
+  stop(): void;
+}
+
 export type BackgroundRunner = (
   argv: readonly string[],
   opts: { readonly timeoutMs: number; readonly onError: (e: MmmError) => void },
-) => void;
+) => BackgroundJob;
 
 const PERMISSION = /operation not permitted|permission denied|EPERM|EACCES/i;
 
@@ -88,7 +93,7 @@ export const runCommand: CommandRunner = (argv, opts) =>
 
 export const runInBackground: BackgroundRunner = (argv, opts) => {
   const [file, ...args] = argv;
-  if (file === undefined) return;
+  if (file === undefined) return { stop: () => undefined };
   let stderr = '';
   let finished = false;
   const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
@@ -118,4 +123,12 @@ export const runInBackground: BackgroundRunner = (argv, opts) => {
       ),
     );
   });
+  return {
+    stop: () => {
+      if (finished) return;
+      finished = true; // ended on purpose: not a failure
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+    },
+  };
 };

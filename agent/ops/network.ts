@@ -3,7 +3,7 @@
 // arping -U blocks about a second per packet, so it runs in the background and never delays a request.
 import type { Logger } from '../../common/log/index.js';
 import { MmmError } from '../../common/errors/index.js';
-import { runCommand, runInBackground, type BackgroundRunner, type CommandRunner } from './exec.js';
+import { runCommand, runInBackground, type BackgroundJob, type BackgroundRunner, type CommandRunner } from './exec.js';
 
 export interface NetworkOps {
   /** IPv4 addresses currently bound on the interface. */
@@ -47,6 +47,14 @@ export function createNetworkOps(opts: NetworkOpsOptions): NetworkOps {
   const runBackground = opts.runBackground ?? runInBackground;
   const arpCount = opts.arpCount ?? 3;
   let lastAnnounceError: MmmError | undefined;
+  // The announcement under way per VIP. A host that gives a VIP up stops announcing it at once: its arping
+  // would otherwise go on for up to arpCount s, point the neighbours back at this host after the new holder's
+  // announcement, and Linux neighbours then ignore the new holder's next one for locktime (1 s).
+  const announcing = new Map<string, BackgroundJob>();
+  const stopAnnouncing = (vip: string): void => {
+    announcing.get(vip)?.stop();
+    announcing.delete(vip);
+  };
 
   const list = async (): Promise<Set<string>> =>
     parseAddresses((await run([ip, '-o', '-4', 'addr', 'show', 'dev', opts.iface], { timeoutMs })).stdout);
@@ -67,18 +75,21 @@ export function createNetworkOps(opts: NetworkOpsOptions): NetworkOps {
       if (!(await list()).has(vip)) throw verifyFailure(`${vip} is not on ${opts.iface} after 'ip addr add'`);
     },
     async removeVip(vip) {
+      stopAnnouncing(vip);
       await change('del', vip, /Address not found|Cannot assign requested address/i);
       if ((await list()).has(vip)) throw verifyFailure(`${vip} is still on ${opts.iface} after 'ip addr del'`);
     },
     announce(vip) {
       const argv = [arping, '-q', '-U', '-c', String(arpCount), '-I', opts.iface, vip];
-      runBackground(argv, {
+      stopAnnouncing(vip);
+      const job = runBackground(argv, {
         timeoutMs: (arpCount + 2) * 1000,
         onError: (e) => {
           lastAnnounceError = e;
           opts.logger.error({ vip, code: e.code }, `gratuitous ARP for ${vip} failed: ${e.message}`);
         },
       });
+      announcing.set(vip, job);
     },
     get lastAnnounceError() {
       return lastAnnounceError;

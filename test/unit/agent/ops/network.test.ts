@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MmmError } from '../../../../common/errors/index.js';
 import { silentLogger } from '../../../../common/log/index.js';
@@ -48,15 +49,21 @@ function fakeIp(opts: { refuse?: boolean } = {}) {
     else addrs.delete(ip);
     return Promise.resolve({ stdout: '', stderr: '' });
   };
+  const stopped: string[] = [];
   const net = createNetworkOps({
     iface: 'eth0',
     logger: silentLogger(),
     run,
     runBackground: (argv) => {
       background.push([...argv]);
+      return {
+        stop: () => {
+          stopped.push(argv.at(-1) ?? '');
+        },
+      };
     },
   });
-  return { net, calls, background, addrs };
+  return { net, calls, background, addrs, stopped };
 }
 
 describe('network ops', () => {
@@ -68,6 +75,21 @@ describe('network ops', () => {
     expect(calls[0]).toEqual(['ip', 'addr', 'add', '198.18.30.250/32', 'dev', 'eth0']);
     expect(calls[1]).toEqual(['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0']);
     expect(background).toEqual([['arping', '-q', '-U', '-c', '3', '-I', 'eth0', '198.18.30.250']]);
+  });
+
+  it('stops announcing a VIP it gives up, and restarts the announcement of a VIP bound again', async () => {
+    const { net, background, stopped } = fakeIp();
+    await net.addVip('198.18.30.250');
+    net.announce('198.18.30.250');
+    await net.removeVip('198.18.30.250');
+    expect(stopped).toEqual(['198.18.30.250']);
+    await net.addVip('198.18.30.250');
+    net.announce('198.18.30.250');
+    net.announce('198.18.30.250');
+    expect(background).toHaveLength(3);
+    expect(stopped).toEqual(['198.18.30.250', '198.18.30.250']); // the second announce replaced the first
+    await net.removeVip('198.18.30.221'); // never announced: nothing to stop
+    expect(stopped).toHaveLength(2);
   });
 
   it('removes idempotently and verifies', async () => {
@@ -131,5 +153,19 @@ describe('runCommand / runInBackground (real processes)', () => {
     expect(performance.now() - started).toBeLessThan(100);
     const e = await failure;
     expect(e.code).toBe('MMM_NO_PRIVILEGE');
+  });
+
+  it('stop ends a background command early and is not reported as a failure', async () => {
+    const errors: MmmError[] = [];
+    const marker = `/tmp/mmm-bg-stop-${process.pid}`;
+    const job = runInBackground(['sh', '-c', `sleep 0.3; touch ${marker}`], {
+      timeoutMs: 5000,
+      onError: (e) => errors.push(e),
+    });
+    job.stop();
+    job.stop(); // twice is fine
+    await new Promise((r) => setTimeout(r, 600));
+    expect(existsSync(marker)).toBe(false);
+    expect(errors).toEqual([]);
   });
 });
