@@ -429,9 +429,9 @@ export class MonitorDaemon {
     // the tick decides on time, the read goes on and no second one starts until it ends.
     const entries = await Promise.all(
       this.#config.hosts.map(async (h): Promise<[string, GtidFacts | undefined]> => {
-        const r = await this.#statusCalls.run(h.name, FACTS_WAIT_MS, () =>
-          this.#agents.status(h.name, STATUS_TIMEOUT_MS),
-        );
+        // a host whose mysql check fails has no facts to give: its status is not waited for at all
+        const wait = this.#checks.getStatuses(h.name)['mysql']?.result === 'failed' ? 0 : FACTS_WAIT_MS;
+        const r = await this.#statusCalls.run(h.name, wait, () => this.#agents.status(h.name, STATUS_TIMEOUT_MS));
         return [h.name, r.kind === 'settled' ? factsOf(r.value, this.#now()) : undefined];
       }),
     );
