@@ -504,6 +504,13 @@ const errantReturning: Scenario = {
     // it comes back cut off and takes a write nobody else has (an errant transaction)
     await isolate(ctx, WRITER, true);
     await c.lab.restartDb(WRITER);
+    // db1's agent still has the fence it could not finish while mysqld was dead: it lands on the restarted
+    // server (read_only=1, client sessions killed). Let it, then write around it as a careless operator would.
+    await ctx.waitFor(
+      'the restarted old writer fenced by its own agent',
+      async () => Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1,
+      10_000,
+    );
     await rootSql(
       c,
       WRITER,
