@@ -511,11 +511,18 @@ const errantReturning: Scenario = {
       async () => Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1,
       10_000,
     );
-    await rootSql(
-      c,
-      WRITER,
-      'SET GLOBAL read_only=0; CREATE TABLE IF NOT EXISTS app.errant (i INT); INSERT INTO app.errant VALUES (1); SET GLOBAL read_only=1',
-    );
+    const errantSql =
+      'SET GLOBAL read_only=0; CREATE TABLE IF NOT EXISTS app.errant (i INT); INSERT INTO app.errant VALUES (1); SET GLOBAL read_only=1';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await rootSql(c, WRITER, errantSql);
+        break;
+      } catch (e) {
+        // the agent's fence passes kill client sessions (root's too) a little after read_only=1
+        if (attempt === 3) throw e;
+        await sleep(500);
+      }
+    }
     await isolate(ctx, WRITER, false);
     await c.command('set_online', WRITER);
     await ctx.hold('the errant old writer is never made writer nor writable', 10_000, async () => {
