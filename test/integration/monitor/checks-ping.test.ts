@@ -4,7 +4,10 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/log/index.js';
-import { Pinger, pingOnce } from '../../../monitor/checks/index.js';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FpingBatcher, parseFpingCount, Pinger, pingOnce } from '../../../monitor/checks/index.js';
 
 let server: Server;
 let openPort: number;
@@ -57,6 +60,37 @@ describe('ping methods', () => {
     expect(bad.message).toMatch(/^UNKNOWN: Error occurred: fping exited with/);
     const missing = await pingOnce({ kind: 'ping', path: '/nonexistent/ping' }, '127.0.0.1', 3306, 500);
     expect(missing.kind).toBe('unknown');
+  });
+
+  it('pings due together share one fping process; each target gets its own result', async () => {
+    // a wrapper that logs each start and runs the real fping: loopback targets only
+    const dir = mkdtempSync(join(tmpdir(), 'mmm-fping-'));
+    const wrapper = join(dir, 'fping');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${dir}/calls\nexec /usr/bin/fping "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    try {
+      const batcher = new FpingBatcher(wrapper, 30);
+      const [a, b, a2] = await Promise.all([
+        batcher.ping('127.0.0.1', 500),
+        batcher.ping('127.0.0.2', 500),
+        batcher.ping('127.0.0.1', 500),
+      ]);
+      expect([a.kind, b.kind, a2.kind]).toEqual(['ok', 'ok', 'ok']);
+      const later = await batcher.ping('127.0.0.3', 300); // after the window: a process of its own
+      expect(later.kind).toBe('ok');
+      const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
+      expect(calls).toEqual(['-q -C 1 -t 500 127.0.0.1 127.0.0.2', '-q -C 1 -t 300 127.0.0.3']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("parses fping's per-target lines", () => {
+    const m = parseFpingCount('198.18.0.11  : 0.05\n198.18.0.12  : -\nsome warning\n');
+    expect([...m]).toEqual([
+      ['198.18.0.11', true],
+      ['198.18.0.12', false],
+    ]);
   });
 
   it('Pinger picks fping here, once, and says so in the log', async () => {
