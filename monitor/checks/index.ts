@@ -9,7 +9,7 @@ export {
   type ConnectionLostListener,
 } from './scheduler.js';
 export { NetworkChecker, pingIpProbe, type NetworkCheckerOptions } from './network.js';
-export { FpingBatcher, parseFpingCount, Pinger, pingOnce, type PingMethod } from './ping.js';
+export { FpingBatcher, parseFpingLine, Pinger, pingOnce, type PingMethod } from './ping.js';
 export type { CheckResultState, StoredStatus } from './debounce.js';
 export { DEFAULT_LIVENESS, livenessSettings, type LivenessSettings } from './liveness.js';
 export {

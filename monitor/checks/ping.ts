@@ -9,7 +9,7 @@
 // Deliberate difference: MMM ignored the check's `timeout` and always waited 0.5 s; we wait `timeout`.
 // Exit codes other than "no answer" (e.g. fping 3/4, ping 2: bad argument, no socket permission) and spawn
 // failures are problems of the monitor host, not of the checked host: UNKNOWN, never a failure.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { Logger } from '../../common/log/index.js';
@@ -109,13 +109,10 @@ export async function pingOnce(method: PingMethod, ip: string, port: number, tim
   );
 }
 
-/** fping's per-target result lines on stderr with -q -C 1: `198.18.0.11 : 0.05` (alive), `198.18.0.12 : -`. */
-export function parseFpingCount(stderr: string): Map<string, boolean> {
-  const out = new Map<string, boolean>();
-  for (const m of stderr.matchAll(/^(\S+)\s+:\s+(\S+)\s*$/gm)) {
-    if (m[1] !== undefined && m[2] !== undefined) out.set(m[1], m[2] !== '-');
-  }
-  return out;
+/** fping's verdict lines (`-e`): `198.18.0.11 is alive (0.05 ms)` / `198.18.0.12 is unreachable`. */
+export function parseFpingLine(line: string): { readonly ip: string; readonly alive: boolean } | undefined {
+  const m = /^(\S+) is (alive|unreachable)\b/.exec(line.trim());
+  return m?.[1] === undefined ? undefined : { ip: m[1], alive: m[2] === 'alive' };
 }
 
 /** How long a ping waits for others to share its fping process. */
@@ -123,15 +120,18 @@ export const FPING_BATCH_WINDOW_MS = 50;
 /** fping sends to its targets 10 ms apart (its default -i): the process gets that much more time per target. */
 const FPING_TARGET_INTERVAL_MS = 10;
 
+type Waiters = Map<string, ((r: RawResult) => void)[]>;
+
 /**
  * fping takes many targets: pings due within FPING_BATCH_WINDOW_MS of each other (with the same timeout) share
- * one process instead of one process per host and period. With 100 hosts checked every second that is a few
- * processes a second instead of a hundred (bench scale: process starts were most of the monitor's CPU).
+ * one process instead of one process per host and period (bench scale: with 100 hosts checked every second,
+ * process starts were most of the monitor's CPU). fping prints each target's verdict as soon as it has it, so
+ * one silent target does not hold the answers of the others.
  */
 export class FpingBatcher {
   readonly #path: string;
   readonly #windowMs: number;
-  readonly #queue = new Map<number, Map<string, ((r: RawResult) => void)[]>>();
+  readonly #queue = new Map<number, Waiters>();
 
   constructor(path: string, windowMs = FPING_BATCH_WINDOW_MS) {
     this.#path = path;
@@ -144,32 +144,69 @@ export class FpingBatcher {
       if (batch === undefined) {
         batch = new Map();
         this.#queue.set(timeoutMs, batch);
-        setTimeout(() => void this.#flush(timeoutMs), this.#windowMs);
+        setTimeout(() => {
+          this.#flush(timeoutMs);
+        }, this.#windowMs);
       }
       batch.set(ip, [...(batch.get(ip) ?? []), resolve]);
     });
   }
 
-  async #flush(timeoutMs: number): Promise<void> {
+  #flush(timeoutMs: number): void {
     const batch = this.#queue.get(timeoutMs);
     this.#queue.delete(timeoutMs);
     if (batch === undefined) return;
+    const settle = (ip: string, r: RawResult): void => {
+      for (const w of batch.get(ip) ?? []) w(r);
+      batch.delete(ip);
+    };
     const ips = [...batch.keys()];
-    const args = ['-q', '-C', '1', '-t', String(Math.max(1, Math.round(timeoutMs))), ...ips];
-    const out = await run(this.#path, args, timeoutMs + FPING_TARGET_INTERVAL_MS * ips.length + KILL_GRACE_MS);
-    const alive = parseFpingCount(out.stderr);
-    for (const [ip, waiters] of batch) {
-      const seen = alive.get(ip);
-      let r: RawResult;
-      if (seen !== undefined) r = seen ? OK : fpingCouldNotReach(ip);
-      else if (out.code === 0) r = OK;
-      else if (out.code === 1 || out.killed) r = fpingCouldNotReach(ip);
-      else {
-        const first = out.stderr.trim().split('\n')[0] ?? '';
-        r = errorOccurred(out.spawnError ?? `fping exited with ${String(out.code)}: ${first}`);
+    const args = ['-r', '0', '-e', '-t', String(Math.max(1, Math.round(timeoutMs))), ...ips];
+    let stderr = '';
+    let out = '';
+    const child = spawn(this.#path, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' },
+    });
+    const killer = setTimeout(
+      () => child.kill('SIGKILL'),
+      timeoutMs + FPING_TARGET_INTERVAL_MS * ips.length + KILL_GRACE_MS,
+    );
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      out += d;
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const v = parseFpingLine(line);
+        if (v !== undefined && batch.has(v.ip)) settle(v.ip, v.alive ? OK : fpingCouldNotReach(v.ip));
       }
-      for (const w of waiters) w(r);
-    }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => {
+      if (stderr.length < 4096) stderr += d;
+    });
+    const finish = (code: number | null, spawnError: string | undefined): void => {
+      clearTimeout(killer);
+      for (const ip of [...batch.keys()]) {
+        // no verdict line: killed (timeout) or, with fping's own error (exit 2+), a problem of the monitor host
+        const first = stderr.trim().split('\n')[0] ?? '';
+        settle(
+          ip,
+          code === 0 || code === 1 || code === null
+            ? spawnError === undefined
+              ? fpingCouldNotReach(ip)
+              : errorOccurred(spawnError)
+            : errorOccurred(`fping exited with ${String(code)}: ${first}`),
+        );
+      }
+    };
+    child.once('error', (e) => {
+      finish(null, e.message);
+    });
+    child.once('close', (code) => {
+      finish(code, undefined);
+    });
   }
 }
 

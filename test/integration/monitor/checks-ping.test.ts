@@ -7,7 +7,7 @@ import { createLogger } from '../../../common/log/index.js';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FpingBatcher, parseFpingCount, Pinger, pingOnce } from '../../../monitor/checks/index.js';
+import { FpingBatcher, parseFpingLine, Pinger, pingOnce } from '../../../monitor/checks/index.js';
 
 let server: Server;
 let openPort: number;
@@ -79,18 +79,16 @@ describe('ping methods', () => {
       const later = await batcher.ping('127.0.0.3', 300); // after the window: a process of its own
       expect(later.kind).toBe('ok');
       const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
-      expect(calls).toEqual(['-q -C 1 -t 500 127.0.0.1 127.0.0.2', '-q -C 1 -t 300 127.0.0.3']);
+      expect(calls).toEqual(['-r 0 -e -t 500 127.0.0.1 127.0.0.2', '-r 0 -e -t 300 127.0.0.3']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("parses fping's per-target lines", () => {
-    const m = parseFpingCount('198.18.0.11  : 0.05\n198.18.0.12  : -\nsome warning\n');
-    expect([...m]).toEqual([
-      ['198.18.0.11', true],
-      ['198.18.0.12', false],
-    ]);
+  it("parses fping's verdict lines", () => {
+    expect(parseFpingLine('198.18.0.11 is alive (0.05 ms)')).toEqual({ ip: '198.18.0.11', alive: true });
+    expect(parseFpingLine('198.18.0.12 is unreachable')).toEqual({ ip: '198.18.0.12', alive: false });
+    expect(parseFpingLine('ICMP Host Unreachable from 198.18.0.1 for ICMP Echo sent to 198.18.0.12')).toBeUndefined();
   });
 
   it('Pinger picks fping here, once, and says so in the log', async () => {
