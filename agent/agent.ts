@@ -22,7 +22,7 @@ import type {
 } from '../common/api/agent.js';
 import { MmmError } from '../common/errors/index.js';
 import type { Logger } from '../common/log/index.js';
-import { applyActions, boundAfter, errorOf, type ApplyPorts } from './apply.js';
+import { applyActions, boundAfter, errorOf, isMysqlUnavailable, type ApplyPorts } from './apply.js';
 import { catchUp, fence, promote, repoint, type OpsContext } from './failover.js';
 import { askAheadMs, decideLease, type LeaseDecision, type LeaseInput } from './lease.js';
 import type { MysqlOps, MysqlState } from './ops/mysql.js';
@@ -109,7 +109,24 @@ export class Agent {
         `cannot list addresses on ${deps.setup.host.clusterInterface}: ${errorOf(e).message}`,
       );
     }
+    await agent.#fenceIfWriterVipInFrontOfDeadMysql();
     return agent;
+  }
+
+  /**
+   * At start: a writer VIP bound here while mysqld does not answer serves nobody, and the monitor may be
+   * promoting another host while this agent was down (kill -9, then systemd's restart). Drop it at once
+   * (read_only follows when mysqld is back) instead of giving the monitor the usual lease first.
+   */
+  async #fenceIfWriterVipInFrontOfDeadMysql(): Promise<void> {
+    if (!this.#setup.writerIps.some((ip) => this.#bound.has(ip))) return;
+    try {
+      await this.#deps.mysql.state();
+    } catch (e) {
+      if (!isMysqlUnavailable(e)) return;
+      this.#log.warn(`started with the writer VIP bound while MySQL does not answer (${errorOf(e).message}): fencing`);
+      await this.#fenceNow('start with the writer VIP bound and MySQL unreachable');
+    }
   }
 
   /** Starts the writer-lease checks. */

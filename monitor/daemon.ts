@@ -20,6 +20,7 @@ import {
   consumePromoteOnce,
   decide,
   desiredStates,
+  holdBackOldWriterRoles,
   logText,
   markCannotFollow,
   modelWriter,
@@ -521,6 +522,12 @@ export class MonitorDaemon {
     }
   }
 
+  /** The roles last sent to `host` (none when nothing was sent yet). */
+  #lastRoles(host: string): readonly string[] {
+    const sent = this.#lastSent.get(host);
+    return sent === undefined ? [] : (JSON.parse(sent) as DesiredAgentState).roles;
+  }
+
   /**
    * A changed desired state is pushed and waited for (the steps' order matters: a VIP leaves one host before
    * it is added to another). An unchanged one is the per-tick renewal of the agent's lease: sent in the
@@ -625,9 +632,10 @@ export class MonitorDaemon {
     const steps = r.push
       .map((s) => ({ ...s, hosts: s.hosts.filter((h) => !old.has(h)) }))
       .filter((s) => s.hosts.length > 0);
+    const oldRoles = open.map((h) => this.#lastRoles(h));
     await this.#push(
       steps,
-      r.desired,
+      holdBackOldWriterRoles(r.desired, oldRoles, this.#config.activeMasterRole),
       r.killIfUnreached.filter((h) => !old.has(h)),
     );
     const from = r.activeMasterChange?.from;

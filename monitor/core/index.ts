@@ -38,6 +38,7 @@ export {
   type RepointStep,
 } from './failover/plan.js';
 export { rejoinActions, type RejoinActions } from './failover/rejoin.js';
+export { holdBackOldWriterRoles } from './failover/hold-back.js';
 export {
   addToHistory,
   recoveryId,

@@ -262,8 +262,12 @@ export async function runScenario(
       ];
       failures.push(`${violations} invariant violations (${kinds.join(', ')})`);
     }
-    if (readerOverlap.longest >= READER_OVERLAP_SAMPLES) {
-      failures.push(`a reader VIP was on two hosts for ${readerOverlap.longest} consecutive samples`);
+    if (readerOverlap.longest >= READER_OVERLAP_STUCK_SAMPLES) {
+      failures.push(`a reader VIP was stuck on two hosts for ${readerOverlap.longest} consecutive samples`);
+    } else if (readerOverlap.longest >= READER_OVERLAP_SAMPLES) {
+      notes.push(
+        `a reader VIP was on two hosts for ${readerOverlap.longest} consecutive samples while the old holder's agent caught up`,
+      );
     } else if (readerOverlap.samples > 0) {
       notes.push(`reader VIP on two hosts in ${readerOverlap.samples} isolated sample(s) (sampler resolution)`);
     }
@@ -311,6 +315,14 @@ export async function runScenario(
  * host and the addition on the next (a few ms apart, in that order) can reach the sampler in either order.
  */
 const READER_OVERLAP_SAMPLES = 3;
+
+/**
+ * Issue 10's invariants are about the writer: one writable host, one writer VIP holder; reader VIPs only must
+ * not stay on a host that is not ONLINE after settling (checked after the run). A reader VIP moving off a host
+ * whose agent is slow (behind its frozen mysqld) or that was cut off is on two hosts until that agent catches
+ * up: a note. Longer than this (5 s at 50 ms) it is stuck: a failure.
+ */
+const READER_OVERLAP_STUCK_SAMPLES = 100;
 
 interface CutOff {
   readonly host: string;

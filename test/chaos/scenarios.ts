@@ -311,6 +311,17 @@ const stopWriter: Scenario = {
     if (await ctx.waitFor('the thawed old writer is read-only', readOnly, 10_000)) {
       await ctx.hold('the old writer stays read-only', 3000, readOnly);
     }
+    // A write in flight when mysqld froze may commit as it thaws (issue 6): then the old writer has an errant
+    // transaction and must be held out with its GTIDs shown, not set ONLINE. Without one it rejoins.
+    const show = (await c.command('show')).text;
+    const held = new RegExp(`^# Host ${WRITER} is held out of ONLINE[^\\n]*\\n#   Errant GTIDs: (\\S+)`, 'm').exec(
+      show,
+    );
+    if (held !== null) {
+      ctx.log(`the thawed old writer is held out with errant transaction(s) ${held[1] ?? ''}, as it must be`);
+      if ((await stateOf(c, WRITER)) === 'ONLINE') ctx.fail('the errant old writer is ONLINE');
+      return;
+    }
     await backOnline(ctx, WRITER, 60_000);
   },
 };
@@ -345,10 +356,13 @@ const killAgentAndMysqld: Scenario = {
   run: async (ctx, c) => {
     await c.killAgent(WRITER);
     await c.lab.kill(WRITER);
-    await failedOver(ctx, WRITER);
-    await c.lab.restartDb(WRITER);
+    // systemd brings the agent back (deploy/systemd: Restart=on-failure, RestartSec=2); until then nothing on
+    // the host can drop the writer VIP, after it the monitor's desired state does (mysqld still dead)
+    await ctx.pause('agent down until systemd restarts it', 2000, 2000);
     c.startAgent(WRITER);
+    await failedOver(ctx, WRITER);
     await c.waitAgent(WRITER);
+    await c.lab.restartDb(WRITER);
     await backOnline(ctx, WRITER, 60_000);
   },
 };
@@ -490,11 +504,25 @@ const errantReturning: Scenario = {
     // it comes back cut off and takes a write nobody else has (an errant transaction)
     await isolate(ctx, WRITER, true);
     await c.lab.restartDb(WRITER);
-    await rootSql(
-      c,
-      WRITER,
-      'SET GLOBAL read_only=0; CREATE TABLE IF NOT EXISTS app.errant (i INT); INSERT INTO app.errant VALUES (1); SET GLOBAL read_only=1',
+    // db1's agent still has the fence it could not finish while mysqld was dead: it lands on the restarted
+    // server (read_only=1, client sessions killed). Let it, then write around it as a careless operator would.
+    await ctx.waitFor(
+      'the restarted old writer fenced by its own agent',
+      async () => Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1,
+      10_000,
     );
+    const errantSql =
+      'SET GLOBAL read_only=0; CREATE TABLE IF NOT EXISTS app.errant (i INT); INSERT INTO app.errant VALUES (1); SET GLOBAL read_only=1';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await rootSql(c, WRITER, errantSql);
+        break;
+      } catch (e) {
+        // the agent's fence passes kill client sessions (root's too) a little after read_only=1
+        if (attempt === 3) throw e;
+        await sleep(500);
+      }
+    }
     await isolate(ctx, WRITER, false);
     await c.command('set_online', WRITER);
     await ctx.hold('the errant old writer is never made writer nor writable', 10_000, async () => {

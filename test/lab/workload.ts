@@ -109,7 +109,13 @@ export function isUncertain(err: { readonly sqlState?: unknown; readonly errno?:
   return typeof err.errno === 'number' && UNCERTAIN_SERVER_ERRNOS.has(err.errno);
 }
 
-export type ReadOnlyState = 0 | 1 | 'unknown';
+/**
+ * @@read_only as the sampler saw it. 'closing': still 0, but a `SET GLOBAL (super_)read_only=1` is waiting for
+ * running writes (e.g. a commit in its semi-sync wait): measured on MariaDB 10.11 (lab), a new INSERT sent in
+ * that state blocks behind the pending global read lock and is refused with 1290 once read_only lands, so the
+ * host accepts no new write; it is not counted as writable.
+ */
+export type ReadOnlyState = 0 | 1 | 'closing' | 'unknown';
 
 /** What the sampler saw on one host in one sample. */
 export interface HostObservation {
@@ -554,9 +560,15 @@ class VipWatch {
   }
 }
 
+/** @@read_only, and whether a statement turning it on is waiting (needs PROCESS to see other sessions). */
+const READ_ONLY_PROBE =
+  'SELECT @@read_only AS ro, (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ' +
+  "COMMAND = 'Query' AND INFO REGEXP '^SET GLOBAL (super_)?read_only *= *(1|ON)') AS closing";
+
 /**
  * Watches the invariants from outside: every `periodMs`, for every host in parallel, @@read_only over a
- * persistent TCP connection as mmm_monitor (one that hangs or fails is 'unknown', never writable) and the
+ * persistent TCP connection as labadmin (one that hangs or fails is 'unknown', never writable; one whose
+ * read_only=1 is still waiting for running writes is 'closing', see ReadOnlyState) and the
  * watched VIPs bound on its eth0 (kept current by an `ip monitor` per host, see VipWatch). A host whose previous probe is still running (a frozen
  * server) is not probed again but marked skipped, so a hung host never slows the samples of the others; each
  * probe is bounded by `probeTimeoutMs`.
@@ -587,7 +599,7 @@ export class InvariantSampler {
     this.writerVip = o.writerVip;
     this.periodMs = o.periodMs ?? 50;
     this.probeTimeoutMs = o.probeTimeoutMs ?? 250;
-    this.user = o.user ?? LAB_USERS.mmm_monitor;
+    this.user = o.user ?? LAB_USERS.labadmin;
   }
 
   /** Starts one `ip monitor` per host, reads the bound addresses once, then samples every periodMs. */
@@ -665,8 +677,10 @@ export class InvariantSampler {
       c = await connect(h.ip, this.user, this.probeTimeoutMs);
       this.conns.set(h.name, c);
     }
-    const [rows] = await c.query({ sql: 'SELECT @@read_only AS ro', timeout: this.probeTimeoutMs });
-    return Number((rows as { ro: unknown }[])[0]?.ro) === 0 ? 0 : 1;
+    const [rows] = await c.query({ sql: READ_ONLY_PROBE, timeout: this.probeTimeoutMs });
+    const row = (rows as { ro: unknown; closing: unknown }[])[0];
+    if (Number(row?.ro) !== 0) return 1;
+    return Number(row?.closing) > 0 ? 'closing' : 0;
   }
 
   private dropConn(host: string): void {

@@ -83,6 +83,19 @@ describe('workload: writer client, invariant sampler, ack verification', () => {
     expect(sampler.violations.find((v) => v.kind === 'two-writable')?.hosts).toEqual(['db1', 'db2']);
     expect(sampler.violations.find((v) => v.kind === 'writer-vip-twice')).toMatchObject({ vip: VIP });
 
+    // Phase 2b: read_only=1 waiting for a running write on db2 reads 0, but the host takes no new write
+    // (ReadOnlyState 'closing'): the sampler says 'closing', not writable.
+    await lab.sql('db2', 'CREATE TABLE IF NOT EXISTS app.closing_probe (i INT)');
+    await lab.sql('db2', 'SET GLOBAL read_only = 0');
+    const running = lab.sql('db2', 'INSERT INTO app.closing_probe SELECT SLEEP(2)', { timeoutMs: 10_000 });
+    await sleep(300);
+    const closing = lab.sql('db2', 'SET GLOBAL read_only = 1', { timeoutMs: 10_000 });
+    const closingSeen = await until('db2 closing', () =>
+      sampler!.samples.at(-1)?.hosts.find((h) => h.host === 'db2')?.readOnly === 'closing' ? true : undefined,
+    );
+    await Promise.all([running, closing]);
+    expect(closingSeen).toBe(true);
+
     // Phase 3: kill db1 under writes; nothing takes over (no monitor here), so the client only errs.
     const acksBefore = client.acks.length;
     const killAt = performance.now();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredState, RoleIp } from '../../../common/api/agent.js';
 import { MmmError } from '../../../common/errors/index.js';
-import { READER_IPS, WRITER_IP, rig, unreachable, type Rig } from './fakes.js';
+import { FakeMysql, FakeNetwork, READER_IPS, WRITER_IP, rig, unreachable, type Rig } from './fakes.js';
 
 const R1 = READER_IPS[0];
 const reader = (ip: string = R1): RoleIp => ({ role: 'reader', ip });
@@ -257,6 +257,32 @@ describe('failover operations', () => {
     await r.agent.promote({ host: 'db1', epoch: 1, replication: 'keep' });
     expect(r.mysql.readOnly).toBe(false);
     await r.agent.stop();
+  });
+
+  it('restarted with the writer VIP bound and MySQL dead: drops the VIP at once and denies writes once it is back', async () => {
+    const network = new FakeNetwork();
+    network.bound.add(WRITER_IP);
+    const mysql = new FakeMysql();
+    mysql.readOnly = false;
+    mysql.down = unreachable();
+    const r = await rig({ network, mysql });
+    expect(r.network.bound.has(WRITER_IP)).toBe(false);
+    expect(r.agent.fencePending).toBe(true);
+    r.mysql.down = undefined; // systemd started mysqld again
+    for (let i = 0; i < 50 && r.agent.fencePending; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.mysql.readOnly).toBe(true);
+    await r.agent.stop();
+  });
+
+  it('restarted with the writer VIP bound and MySQL answering: keeps it (the monitor gets its lease)', async () => {
+    const network = new FakeNetwork();
+    network.bound.add(WRITER_IP);
+    const mysql = new FakeMysql();
+    mysql.readOnly = false;
+    const r = await rig({ network, mysql });
+    expect(r.network.bound.has(WRITER_IP)).toBe(true);
+    expect(r.mysql.readOnly).toBe(false);
+    expect(r.agent.fencePending).toBe(false);
   });
 
   it('operations from an older epoch are refused; a newer epoch becomes the accepted one', async () => {
