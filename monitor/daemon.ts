@@ -88,6 +88,12 @@ export interface MonitorDaemonOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** What `#lastSent` keeps per host (as JSON): the desired state and the lease relay it carried. */
+interface SentKey {
+  readonly d: DesiredAgentState;
+  readonly relayHere: string | null;
+}
+
 /** How one host's push went: told, could not be told, or not attempted (its ping check is failed). */
 /** 'renewal': an unchanged desired state sent again (the agent's lease), not waited for. */
 type PushOutcome = 'ok' | 'failed' | 'skipped' | 'renewal';
@@ -525,7 +531,7 @@ export class MonitorDaemon {
   /** The roles last sent to `host` (none when nothing was sent yet). */
   #lastRoles(host: string): readonly string[] {
     const sent = this.#lastSent.get(host);
-    return sent === undefined ? [] : (JSON.parse(sent) as DesiredAgentState).roles;
+    return sent === undefined ? [] : (JSON.parse(sent) as SentKey).d.roles;
   }
 
   /**
@@ -536,7 +542,7 @@ export class MonitorDaemon {
   async #send(host: string, d: DesiredAgentState): Promise<PushOutcome> {
     const relay = this.#relayTarget();
     const relayHere = relay === host ? null : relay;
-    const key = JSON.stringify({ d, relayHere });
+    const key = JSON.stringify({ d, relayHere } satisfies SentKey);
     if (this.#lastSent.get(host) === key) {
       void this.#renewals.start(host, async () => this.#pushOne(host, d, this.#relayTarget()));
       return 'renewal';
