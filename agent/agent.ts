@@ -24,7 +24,7 @@ import { MmmError } from '../common/errors/index.js';
 import type { Logger } from '../common/log/index.js';
 import { applyActions, boundAfter, errorOf, isMysqlUnavailable, type ApplyPorts } from './apply.js';
 import { catchUp, fence, promote, repoint, type OpsContext } from './failover.js';
-import { decideLease, type LeaseDecision } from './lease.js';
+import { askAheadMs, decideLease, type LeaseDecision, type LeaseInput } from './lease.js';
 import type { MysqlOps, MysqlState } from './ops/mysql.js';
 import type { NetworkOps } from './ops/network.js';
 import type { PeerAsker } from './peers.js';
@@ -73,6 +73,10 @@ export class Agent {
   #writable = false;
   #lastContact: number;
   #contacted = false;
+  /** When a peer's relay last renewed the lease (this agent's clock, conservative); -Infinity: never. */
+  #relayedAt = Number.NEGATIVE_INFINITY;
+  /** The lease relay of the newest accepted desired state: whose lease this agent vouches for to its peers. */
+  #relay: { forHost: string; at: number; epoch: number } | undefined;
   #lease: LeaseState = { state: 'ok', message: null };
   #lastSelfFence: { at: number; message: string } | undefined;
   #lastPeerAsk = Number.NEGATIVE_INFINITY;
@@ -193,6 +197,16 @@ export class Agent {
     return applied !== null && applied.epoch === epoch ? applied : { epoch, seq: 0 };
   }
 
+  /** Remembers (monotonic clock) the lease relay of an accepted desired state; a state without one clears it. */
+  #noteRelay(forHost: string | null, epoch: number): void {
+    const next = forHost === null || forHost === this.#setup.host.name ? undefined : forHost;
+    if (next !== this.#relay?.forHost) {
+      if (next === undefined) this.#log.info(`lease relay for ${this.#relay?.forHost ?? '?'} ended`);
+      else this.#log.warn(`lease relay: the monitor vouches for ${next}'s writer lease through this agent`);
+    }
+    this.#relay = next === undefined ? undefined : { forHost: next, at: this.#now(), epoch };
+  }
+
   #touch(): void {
     this.#lastContact = this.#now();
     this.#contacted = true;
@@ -221,6 +235,7 @@ export class Agent {
     checkActiveMaster(setup, ds.activeMaster);
     return this.#serial.run(async () => {
       const stamp = this.#acceptDesired({ epoch: ds.epoch, seq: ds.seq });
+      this.#noteRelay(ds.leaseRelay ?? null, stamp.epoch);
       await this.#save({ ...this.#memory, stamp }); // persisted before acting: a restart still refuses older
       const started = this.#now();
       const bound = await this.#deps.network.listAddresses();
@@ -292,9 +307,9 @@ export class Agent {
     return this.#operation(req, 'fence', () => this.#fenceNow(why));
   }
 
-  /** Fences and records it; runs inside the lock. */
-  async #fenceNow(why: string): Promise<FenceResult> {
-    const result = await fence(this.#ctx());
+  /** Fences and records it (with `readers`, the reader VIPs go too); runs inside the lock. */
+  async #fenceNow(why: string, readers = false): Promise<FenceResult> {
+    const result = await fence(this.#ctx(), { readers });
     this.#bound = boundAfter(this.#bound, result.steps);
     await this.#save({ ...this.#memory, writerGrant: false, roles: this.#withoutWriter(this.#memory.roles) });
     this.#logSteps(`${why}; fenced=${result.fenced}`, result.steps);
@@ -412,15 +427,24 @@ export class Agent {
     );
   }
 
-  #leaseInput(peers: Parameters<typeof decideLease>[0]['peers']): Parameters<typeof decideLease>[0] {
+  /** Deadline of one round of peer questions. */
+  #askTimeoutMs(): number {
+    return Math.max(100, Math.min(500, Math.floor(this.#setup.leaseMs / 4)));
+  }
+
+  #leaseInput(peers: LeaseInput['peers'], askedAgoMs: number): LeaseInput {
     const s = this.#setup;
     return {
       enabled: s.leaseMs > 0,
       leaseMs: s.leaseMs,
       holdsWriter: this.#holdsWriter(),
-      contactAgoMs: this.#now() - this.#lastContact,
+      self: s.host.name,
+      epoch: this.#memory.stamp?.epoch ?? null,
+      contactAgoMs: this.#now() - Math.max(this.#lastContact, this.#relayedAt),
       peerCheck: s.leasePeerCheck,
+      aheadMs: askAheadMs(s.leaseMs, this.#askTimeoutMs(), this.#deps.leaseTickMs ?? 200),
       peers,
+      askedAgoMs,
     };
   }
 
@@ -429,15 +453,21 @@ export class Agent {
     if (this.#leaseBusy) return;
     this.#leaseBusy = true;
     try {
-      let d: LeaseDecision = decideLease(this.#leaseInput(undefined));
+      let d: LeaseDecision = decideLease(this.#leaseInput(undefined, 0));
       if (d.kind === 'ask-peers') {
         if (this.#lease.state === 'held' && this.#now() - this.#lastPeerAsk < HOLD_RECHECK_MS) return;
-        const s = this.#setup;
-        const answers = await this.#askPeers(Math.max(100, Math.min(500, Math.floor(s.leaseMs / 4))));
+        const sentAt = this.#now();
+        const answers = await this.#askPeers(this.#askTimeoutMs());
         this.#lastPeerAsk = this.#now();
-        d = decideLease(this.#leaseInput(answers));
+        d = decideLease(this.#leaseInput(answers, this.#now() - sentAt));
       }
       switch (d.kind) {
+        case 'renew':
+          // as of when the question was sent, minus how long ago the peer got the relay: never too late
+          this.#relayedAt = Math.max(this.#relayedAt, this.#now() - d.contactAgoMs);
+          if (this.#lease.state !== 'relayed') this.#log.warn(d.message);
+          this.#lease = { state: 'relayed', message: d.message };
+          return;
         case 'ok':
         case 'ask-peers':
           if (this.#lease.state === 'held') {
@@ -463,10 +493,11 @@ export class Agent {
   async #selfFence(message: string): Promise<void> {
     await this.#serial.run(async () => {
       // A desired state may have arrived while we waited for the lock: decide again.
-      const again = decideLease(this.#leaseInput([]));
+      const again = decideLease(this.#leaseInput([], 0));
       if (again.kind === 'ok') return;
       this.#log.error(`${message}: fencing myself`);
-      await this.#fenceNow('writer lease self-fence');
+      // The reader VIPs go too: a monitor that lost this host moves its roles, a healed host must not clash.
+      await this.#fenceNow('writer lease self-fence', true);
       this.#lease = { state: 'self-fenced', message };
       this.#lastSelfFence = { at: this.#now(), message };
     });
@@ -477,6 +508,9 @@ export class Agent {
       host: this.#setup.host.name,
       epoch: this.#memory.stamp?.epoch ?? null,
       lastMonitorContactAgoMs: this.#contacted ? Math.round(this.#now() - this.#lastContact) : null,
+      relayFor: this.#relay?.forHost ?? null,
+      relayAgoMs: this.#relay === undefined ? null : Math.ceil(this.#now() - this.#relay.at), // never younger
+      relayEpoch: this.#relay?.epoch ?? null,
     };
   }
 

@@ -46,8 +46,11 @@ function stepper(what: string, ports: ApplyPorts) {
   return { steps, step };
 }
 
-/** Deny writes, kill client sessions, drop every writer VIP; continues past failures and says what held. */
-export async function fence(ctx: OpsContext): Promise<FenceResult> {
+/**
+ * Deny writes, kill client sessions, drop every writer VIP (with `readers`, every other role VIP after them);
+ * continues past failures and says what held.
+ */
+export async function fence(ctx: OpsContext, opts: { readers?: boolean } = {}): Promise<FenceResult> {
   const { setup, ports } = ctx;
   const started = ports.now();
   let bound: ReadonlySet<string>;
@@ -56,7 +59,8 @@ export async function fence(ctx: OpsContext): Promise<FenceResult> {
   } catch {
     bound = new Set(setup.writerIps); // cannot look: try to remove them all (absent ones are fine)
   }
-  const { steps, killed } = await applyActions(planFence(setup.writerRole, setup.clusterRoleIps, bound), ports);
+  const plan = planFence(setup.writerRole, setup.clusterRoleIps, bound, opts.readers === true);
+  const { steps, killed } = await applyActions(plan, ports);
   const deny = steps.find((s) => s.action === 'deny-writes');
   const writesDenied = deny?.ok === true ? true : isUnavailableCode(deny?.error?.code) ? null : false;
   let stillBound = true;

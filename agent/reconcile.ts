@@ -57,17 +57,24 @@ export function holdsWriter(
   return writerGrant || clusterRoleIps.some((r) => r.role === writerRole && boundIps.has(r.ip));
 }
 
-/** The ordered actions that deny writes and drop the writer VIPs that are bound (fence, lease, role loss). */
+/** The ordered actions that deny writes and drop the writer VIPs that are bound (fence, lease, role loss); with
+ * `readers` (lease self-fence) the other role VIPs bound here go last. */
 export function planFence(
   writerRole: string,
   clusterRoleIps: readonly RoleIp[],
   boundIps: ReadonlySet<string>,
+  readers = false,
 ): Action[] {
   const actions: Action[] = [{ kind: 'deny-writes' }, { kind: 'kill-sessions' }];
   for (const r of clusterRoleIps) {
     if (r.role === writerRole && boundIps.has(r.ip)) actions.push({ kind: 'remove-vip', role: r.role, ip: r.ip });
   }
   actions.push({ kind: 'revoke-writer' });
+  if (readers) {
+    for (const r of clusterRoleIps) {
+      if (r.role !== writerRole && boundIps.has(r.ip)) actions.push({ kind: 'remove-vip', role: r.role, ip: r.ip });
+    }
+  }
   return actions;
 }
 

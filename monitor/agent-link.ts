@@ -32,8 +32,17 @@ export function roleIpId(r: RoleIp): string {
   return `${r.role}(${r.ip})`;
 }
 
-/** The wire form of a desired state the core decided. */
-export function toDesiredState(host: string, epoch: number, seq: number, d: DesiredAgentState): DesiredState {
+/**
+ * The wire form of a desired state the core decided; `leaseRelay` (the writer whose lease this agent may relay)
+ * is only sent when set, so agents without the field keep accepting desired states.
+ */
+export function toDesiredState(
+  host: string,
+  epoch: number,
+  seq: number,
+  d: DesiredAgentState,
+  leaseRelay: string | null = null,
+): DesiredState {
   if (d.state === 'UNKNOWN') throw new MmmError('MMM_INTERNAL', `refusing to push state UNKNOWN to ${host}`);
   return {
     host,
@@ -42,6 +51,7 @@ export function toDesiredState(host: string, epoch: number, seq: number, d: Desi
     state: d.state,
     roles: d.roles.map(parseRoleIp),
     activeMaster: d.activeMaster === '' ? null : d.activeMaster,
+    ...(leaseRelay === null ? {} : { leaseRelay }),
   };
 }
 

@@ -11,7 +11,7 @@ import type { Config } from '../common/config/types.js';
 import { describeError, isMmmError } from '../common/errors/index.js';
 import type { Logger } from '../common/log/index.js';
 import type { CheckStatusView, ChecksMetrics } from './checks/index.js';
-import { factsOf, replicationOf, toDesiredState, type AgentPort } from './agent-link.js';
+import { DEFAULT_AGENT_TIMEOUT_S, factsOf, replicationOf, toDesiredState, type AgentPort } from './agent-link.js';
 import {
   addToHistory,
   applySwitchover,
@@ -51,6 +51,7 @@ import { RecoveryExecutor, STATUS_TIMEOUT_MS } from './failover/executor.js';
 import type { RecoveryResult } from './failover/executor.js';
 import { execKill, startupViews, toHostChecks } from './shell-io.js';
 import { PerHostCalls } from './per-host-calls.js';
+import { leaseRelayTarget } from './lease-relay.js';
 import { WriterGate } from './writer-gate.js';
 import { nextEpoch, readEpoch, readOptional, epochPath, writeFileAtomic } from './status-store.js';
 
@@ -61,6 +62,8 @@ export interface ChecksPort {
   getStatuses(host: string): Readonly<Record<string, CheckStatusView>>;
   onChange(listener: () => void): () => void;
   metrics(): ChecksMetrics;
+  /** Raw observations; only the liveness verdict is read (lease relay). Optional: without it, no relay. */
+  getObservation?(host: string): { readonly liveness: { readonly value: { readonly verdict: string } } | undefined };
 }
 
 /** What the daemon needs from the `ping_ips` self-check (NetworkChecker implements it). */
@@ -83,6 +86,12 @@ export interface MonitorDaemonOptions {
   readonly runKill?: (bin: string, host: string, pingOk: boolean) => Promise<void>;
   /** Waits (the writer-lease wait of a recovery); default: a timer that `signal` cancels. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** What `#lastSent` keeps per host (as JSON): the desired state and the lease relay it carried. */
+interface SentKey {
+  readonly d: DesiredAgentState;
+  readonly relayHere: string | null;
 }
 
 /** How one host's push went: told, could not be told, or not attempted (its ping check is failed). */
@@ -125,6 +134,8 @@ export class MonitorDaemon {
   readonly #renewals = new PerHostCalls<PushOutcome>();
   /** The desired state last sent to each host (JSON), to tell a change from a renewal. */
   readonly #lastSent = new Map<string, string>();
+  /** The writer whose lease the other agents relay (lease-relay.ts), null when none; for logging its changes. */
+  #relay: string | null = null;
   /** Agent answers since the last tick, folded into the next snapshot. */
   #observations: Record<string, AgentObservation> = {};
   #lastPersisted: string | undefined;
@@ -520,7 +531,7 @@ export class MonitorDaemon {
   /** The roles last sent to `host` (none when nothing was sent yet). */
   #lastRoles(host: string): readonly string[] {
     const sent = this.#lastSent.get(host);
-    return sent === undefined ? [] : (JSON.parse(sent) as DesiredAgentState).roles;
+    return sent === undefined ? [] : (JSON.parse(sent) as SentKey).d.roles;
   }
 
   /**
@@ -529,25 +540,64 @@ export class MonitorDaemon {
    * background, at most one at a time per host, so an agent stuck behind its hung mysqld never holds the tick.
    */
   async #send(host: string, d: DesiredAgentState): Promise<PushOutcome> {
-    const key = JSON.stringify(d);
+    const relay = this.#relayTarget();
+    const relayHere = relay === host ? null : relay;
+    const key = JSON.stringify({ d, relayHere } satisfies SentKey);
     if (this.#lastSent.get(host) === key) {
-      void this.#renewals.start(host, async () => this.#pushOne(host, d));
+      void this.#renewals.start(host, async () => this.#pushOne(host, d, this.#relayTarget()));
       return 'renewal';
     }
     this.#lastSent.set(host, key);
-    return this.#pushOne(host, d);
+    return this.#pushOne(host, d, relay);
   }
 
-  async #pushOne(host: string, d: DesiredAgentState): Promise<PushOutcome> {
+  /**
+   * The writer whose lease the other agents may relay right now (monitor/lease-relay.ts), or null. Logs when
+   * the relay starts or ends.
+   */
+  #relayTarget(): string | null {
+    const writer = modelWriter(this.model, this.#config);
+    const h = writer === undefined ? undefined : this.model.hosts[writer];
+    const answered = writer === undefined ? undefined : this.#gate.lastAnswer(writer);
+    const target = leaseRelayTarget({
+      writer,
+      state: h?.state,
+      holding: writer === undefined ? undefined : this.#gate.holding(writer),
+      agentReachable: h?.agentReachable ?? false,
+      lastAnswerAgoMs: answered === undefined ? undefined : this.#now() - answered,
+      verdict: writer === undefined ? undefined : this.#checks.getObservation?.(writer).liveness?.value.verdict,
+      leaseMs: this.#config.agent.writerLease * 1000,
+      tickMs: this.#mon().tick * 1000,
+    });
+    if (target !== this.#relay) {
+      if (target !== null) {
+        this.#log.warn(
+          { host: target },
+          `lease relay: the monitor cannot reach the agent of writer ${target} but its replicas still replicate from it: the other agents vouch for its writer lease`,
+        );
+      } else if (this.#relay !== null) {
+        this.#log.warn({ host: this.#relay }, `lease relay for ${this.#relay} ended`);
+      }
+      this.#relay = target;
+    }
+    return target;
+  }
+
+  async #pushOne(host: string, d: DesiredAgentState, relay: string | null): Promise<PushOutcome> {
     if (this.#checks.getStatuses(host)['ping']?.result === 'failed') {
       this.#observations[host] = { answered: undefined };
       return 'skipped';
     }
     const seq = ++this.#seq;
+    const leaseRelay = relay === host ? null : relay;
+    // The gate counts the relayed host possibly open until this request has ended (agent/lease.ts).
+    const timeoutMs = (this.#mon().agentTimeout ?? DEFAULT_AGENT_TIMEOUT_S) * 1000;
+    const relayId = leaseRelay === null ? undefined : this.#gate.relaySent(leaseRelay, this.#now() + timeoutMs + 1000);
     let result: DesiredStateResult;
     try {
-      result = await this.#agents.push(toDesiredState(host, this.#epoch, seq, d));
+      result = await this.#agents.push(toDesiredState(host, this.#epoch, seq, d, leaseRelay));
     } catch (e) {
+      if (relayId !== undefined) this.#gate.relayEnded(relayId, this.#now());
       if (isMmmError(e) && e.code === 'MMM_STALE_EPOCH') {
         this.#log.fatal({ host }, `agent on host '${host}' refused epoch ${this.#epoch}: another monitor is newer`);
       } else {
@@ -556,6 +606,7 @@ export class MonitorDaemon {
       this.#observations[host] = { answered: false };
       return 'failed';
     }
+    if (relayId !== undefined) this.#gate.relayEnded(relayId, this.#now());
     this.#gate.answered(host, result.writer.holding, this.#now());
     for (const s of result.steps.filter((x) => !x.ok && x.skipped !== true)) {
       this.#log.error({ host, step: s }, `agent on host '${host}': ${s.action} failed: ${s.error?.message ?? ''}`);

@@ -8,7 +8,7 @@
 //   POST /v1/ops/catch-up   body CatchUpRequest -> CatchUpResult        (504 MMM_CATCHUP_TIMEOUT)
 //   POST /v1/ops/promote    body PromoteRequest -> PromoteResult
 //   POST /v1/ops/repoint    body RepointRequest -> RepointResult        (500 MMM_REPLICATION_BROKEN)
-//   GET  /v1/lease          -> LeaseAnswer      (asked by peer agents before a lease self-fence)
+//   GET  /v1/lease          -> LeaseAnswer      (asked by peer agents before a lease self-fence; lease relay)
 //
 // Every route requires authentication (`Authorization: Bearer <token>`, or a client certificate with
 // `<socket> type ssl`). Errors are `{ error: { code, message, retryable, details? } }` with the code's status.
@@ -62,6 +62,12 @@ export interface DesiredState {
   readonly roles: readonly RoleIp[];
   /** Host name of the active master (holder of active_master_role), or null when there is none. */
   readonly activeMaster: string | null;
+  /**
+   * Lease relay: the writer host whose writer lease this agent may vouch for to its peers (GET /v1/lease). Set
+   * only while the monitor cannot reach that host's agent but its replicas still replicate from it; absent or
+   * null otherwise (the monitor omits it then, so older agents keep working).
+   */
+  readonly leaseRelay?: string | null;
 }
 
 /** What one executed step did. Steps run in order; a failed step does not stop the fencing steps after it. */
@@ -188,6 +194,12 @@ export interface LeaseAnswer {
   readonly epoch: number | null;
   /** Milliseconds since this agent last accepted a request from the monitor (null: never). */
   readonly lastMonitorContactAgoMs: number | null;
+  /** The host named by `leaseRelay` in the newest desired state this agent accepted (null: none). */
+  readonly relayFor: string | null;
+  /** Milliseconds since this agent received that desired state (null with relayFor null). */
+  readonly relayAgoMs: number | null;
+  /** Monitor epoch of that desired state (null with relayFor null). */
+  readonly relayEpoch: number | null;
 }
 
 // ---- status report ---------------------------------------------------------------------------------------
@@ -266,9 +278,10 @@ export interface LeaseView {
   readonly lastMonitorContactAgoMs: number | null;
   /**
    * ok: in contact (or not the writer). held: expired, but every peer that answered has not heard from the
-   * monitor either, so the monitor is presumed down and writes stay open. self-fenced: expired and fenced.
+   * monitor either, so the monitor is presumed down and writes stay open. relayed: renewed through a peer
+   * that the monitor told to vouch for this writer (lease relay). self-fenced: expired and fenced.
    */
-  readonly state: 'ok' | 'held' | 'self-fenced';
+  readonly state: 'ok' | 'held' | 'relayed' | 'self-fenced';
   readonly message: string | null;
   /** The last lease self-fence of this agent process, kept after contact resumes so the monitor can see it. */
   readonly lastSelfFence: { readonly agoMs: number; readonly message: string } | null;
@@ -321,6 +334,7 @@ export const DESIRED_STATE_SCHEMA = {
       },
     },
     activeMaster: { anyOf: [name, { type: 'null' }] },
+    leaseRelay: { anyOf: [name, { type: 'null' }] },
   },
 } as const;
 

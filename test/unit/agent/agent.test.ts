@@ -494,10 +494,89 @@ describe('writer lease', () => {
 
   it('answers peers with its last monitor contact', async () => {
     const r = await rig();
-    expect(r.agent.leaseAnswer()).toEqual({ host: 'db1', epoch: null, lastMonitorContactAgoMs: null });
+    const none = { relayFor: null, relayAgoMs: null, relayEpoch: null };
+    expect(r.agent.leaseAnswer()).toEqual({ host: 'db1', epoch: null, lastMonitorContactAgoMs: null, ...none });
     await r.agent.applyDesired(desired({ epoch: 3 }));
     r.clock.advance(1234);
-    expect(r.agent.leaseAnswer()).toEqual({ host: 'db1', epoch: 3, lastMonitorContactAgoMs: 1234 });
+    expect(r.agent.leaseAnswer()).toEqual({ host: 'db1', epoch: 3, lastMonitorContactAgoMs: 1234, ...none });
+  });
+
+  it('answers peers with the lease relay of its newest desired state, cleared by one without it', async () => {
+    const r = await rig();
+    await r.agent.applyDesired(desired({ epoch: 4, seq: 1, activeMaster: 'db2', leaseRelay: 'db2' }));
+    r.clock.advance(700);
+    expect(r.agent.leaseAnswer()).toMatchObject({ relayFor: 'db2', relayAgoMs: 700, relayEpoch: 4 });
+    await r.agent.applyDesired(desired({ epoch: 4, seq: 2, activeMaster: 'db2', leaseRelay: 'db2' }));
+    expect(r.agent.leaseAnswer()).toMatchObject({ relayFor: 'db2', relayAgoMs: 0 });
+    // a stale desired state is refused and does not touch the relay
+    await rejection(r.agent.applyDesired(desired({ epoch: 4, seq: 1, leaseRelay: null })));
+    expect(r.agent.leaseAnswer().relayFor).toBe('db2');
+    await r.agent.applyDesired(desired({ epoch: 4, seq: 3, activeMaster: 'db2' }));
+    expect(r.agent.leaseAnswer()).toMatchObject({ relayFor: null, relayAgoMs: null, relayEpoch: null });
+    // a relay naming this very host means nothing here
+    await r.agent.applyDesired(desired({ epoch: 4, seq: 4, leaseRelay: 'db1' }));
+    expect(r.agent.leaseAnswer().relayFor).toBeNull();
+  });
+});
+
+describe('writer lease relay', () => {
+  const relaying = (agoMs: number, epoch = 1) => ({
+    host: 'db3',
+    lastMonitorContactAgoMs: agoMs,
+    relay: { forHost: 'db1', agoMs, epoch },
+  });
+
+  it('a peer relaying the monitor keeps the writer open past its lease, asked before the expiry', async () => {
+    const r = await rig();
+    await openWriter(r);
+    r.peers = [relaying(300)];
+    r.clock.advance(1900);
+    await r.agent.leaseTick();
+    expect(r.peerAsks).toBe(0); // before the ask-ahead window (lease 3 s, 1 s ahead)
+    r.clock.advance(200);
+    await r.agent.leaseTick();
+    expect(r.peerAsks).toBe(1); // renewed before the expiry: lease now started 0.3 s ago
+    expect((await r.agent.status()).writer.lease).toMatchObject({
+      state: 'relayed',
+      message: 'lease renewed by relay: the monitor vouched for this writer through db3 0.3 s ago',
+    });
+    for (let i = 0; i < 20; i++) {
+      r.clock.advance(500);
+      await r.agent.leaseTick();
+    }
+    expect(r.mysql.readOnly).toBe(false);
+    expect(r.network.bound.has(WRITER_IP)).toBe(true);
+    // the relay is still reported as direct contact nowhere: peers must not take it for the monitor's word
+    expect(r.agent.leaseAnswer().lastMonitorContactAgoMs).toBeGreaterThanOrEqual(12_000);
+  });
+
+  it('once the relay stops the writer fences one lease after the last relay, reader VIPs included', async () => {
+    const r = await rig();
+    await r.agent.applyDesired(desired({ seq: 1, roles: [writer, reader()] }));
+    await r.agent.promote({ host: 'db1', epoch: 1, replication: 'keep' });
+    expect(r.network.bound.has(R1)).toBe(true);
+    r.peers = [relaying(0)];
+    r.clock.advance(2500);
+    await r.agent.leaseTick(); // renewed as of now
+    r.peers = [{ host: 'db3', lastMonitorContactAgoMs: 100 }];
+    r.clock.advance(2900);
+    await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(false);
+    r.clock.advance(200);
+    await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(true);
+    expect(r.network.bound.has(WRITER_IP)).toBe(false);
+    expect(r.network.bound.has(R1)).toBe(false);
+    expect((await r.agent.status()).writer.lease.state).toBe('self-fenced');
+  });
+
+  it('a relay from an older monitor epoch does not count', async () => {
+    const r = await rig();
+    await openWriter(r, 5);
+    r.peers = [relaying(100, 4)];
+    r.clock.advance(3100);
+    await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(true);
   });
 });
 

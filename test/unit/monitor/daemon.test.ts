@@ -121,6 +121,12 @@ class FakeAgents implements AgentPort {
 
 class FakeChecks implements ChecksPort {
   readonly failed = new Set<string>();
+  /** Liveness verdict per host (default alive). */
+  readonly verdicts = new Map<string, string>();
+
+  getObservation(host: string): { liveness: { value: { verdict: string } } } {
+    return { liveness: { value: { verdict: this.verdicts.get(host) ?? 'alive' } } };
+  }
 
   async start(): Promise<void> {
     return Promise.resolve();
@@ -313,6 +319,59 @@ describe('MonitorDaemon', () => {
     await daemon.tickNow();
     expect(now).toBe(T0 + 12_000);
     expect(daemon.history.at(-1)).toMatchObject({ outcome: 'done', fencedBy: [{ host: 'db1', by: 'lease' }] });
+  });
+
+  it('relays db1 lease through the other agents while only the monitor lost it; a failover then waits lease + margin after the last relay', async () => {
+    killWorks = false;
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.pushes.length = 0;
+    agents.down.add('db1');
+    checks.verdicts.set('db1', 'reachable-by-replicas');
+    now += 1000;
+    await daemon.tickNow(); // the push to db1 fails: its agent is flagged unreachable by the next tick
+    expect(agents.pushes.filter((p) => p.leaseRelay !== undefined)).toEqual([]);
+    now += 1000;
+    await daemon.tickNow();
+    const lastRelay = now;
+    expect(daemon.model.hosts['db1']?.state).toBe('ONLINE');
+    expect(
+      agents.pushes
+        .filter((p) => p.leaseRelay === 'db1')
+        .map((p) => p.host)
+        .sort(),
+    ).toEqual(['db2', 'db3', 'db4']);
+    // replicas lost db1 too: dead, failover; the relay stops at once (the desired states carry none)
+    agents.pushes.length = 0;
+    checks.verdicts.set('db1', 'dead');
+    checks.failed.add('db1');
+    now += 1000;
+    await daemon.tickNow();
+    expect(agents.pushes.filter((p) => p.leaseRelay !== undefined)).toEqual([]);
+    // writer_lease 10 s + lease_margin 1 s after the last relaying push ended (db1's own answer was at T0)
+    expect(now).toBe(lastRelay + 11_000);
+    expect(daemon.history.at(-1)).toMatchObject({
+      outcome: 'done',
+      to: 'db2',
+      fencedBy: [{ host: 'db1', by: 'lease' }],
+    });
+  });
+
+  it('no relay while the liveness verdict is not reachable-by-replicas', async () => {
+    daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.pushes.length = 0;
+    agents.down.add('db1');
+    for (const verdict of ['alive', 'unknown']) {
+      checks.verdicts.set('db1', verdict);
+      now += 1000;
+      await daemon.tickNow();
+      now += 1000;
+      await daemon.tickNow();
+    }
+    expect(agents.pushes.filter((p) => p.leaseRelay !== undefined)).toEqual([]);
   });
 
   it('move_role writer db2: fence db1, catch-up to its position, promote db2, report the write pause', async () => {

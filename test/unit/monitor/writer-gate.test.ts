@@ -38,3 +38,61 @@ describe('WriterGate', () => {
     expect(g.check('db2', START + 10_000_000, 0, 1)).toEqual({ promote: false, blockedBy: 'db1' });
   });
 });
+
+describe('WriterGate with a lease relay', () => {
+  const open = (): WriterGate => {
+    const g = new WriterGate(START);
+    g.answered('db1', 'open', START);
+    g.answered('db2', 'pending-promote', START);
+    return g;
+  };
+
+  it('a relayed host counts as open until lease + margin after the last relaying request ended', () => {
+    const g = open();
+    const id = g.relaySent('db1', START + 5000);
+    g.relayEnded(id, START + 2000); // answered: the peer received it before this
+    expect(g.lastAnswer('db1')).toBe(START);
+    expect(g.lastContact('db1')).toBe(START + 2000);
+    expect(g.check('db2', START + 5999, 3, 1)).toEqual({ promote: false, blockedBy: 'db1' });
+    expect(g.check('db2', START + 6000, 3, 1)).toEqual({ promote: true, presumedFenced: ['db1'] });
+  });
+
+  it('a relaying request in flight counts until its deadline; a failed one until it failed', () => {
+    const g = open();
+    const a = g.relaySent('db1', START + 3000);
+    expect(g.relayedUntil('db1')).toBe(START + 3000);
+    expect(g.check('db2', START + 6999, 3, 1).promote).toBe(false);
+    g.relayEnded(a, START + 2500); // a timeout or an error: the agent may still have received it
+    expect(g.relayedUntil('db1')).toBe(START + 2500);
+    expect(g.check('db2', START + 6499, 3, 1).promote).toBe(false);
+    expect(g.check('db2', START + 6500, 3, 1).promote).toBe(true);
+  });
+
+  it('the latest relay of any agent counts, an earlier end never moves it back', () => {
+    const g = open();
+    const a = g.relaySent('db1', START + 9000);
+    const b = g.relaySent('db1', START + 9000);
+    g.relayEnded(b, START + 4000);
+    g.relayEnded(a, START + 3000);
+    g.relayEnded(a, START + 8000); // unknown id now: ignored
+    expect(g.relayedUntil('db1')).toBe(START + 4000);
+    expect(g.lastContact('db1')).toBe(START + 4000);
+  });
+
+  it('a direct answer later than the relay counts; a relay for another host does not', () => {
+    const g = open();
+    g.relayEnded(g.relaySent('db1', START + 9000), START + 1000);
+    g.answered('db1', 'open', START + 1500);
+    expect(g.lastContact('db1')).toBe(START + 1500);
+    g.relayEnded(g.relaySent('db3', START + 9000), START + 7000);
+    expect(g.check('db2', START + 5500, 3, 1)).toEqual({ promote: true, presumedFenced: ['db1'] });
+    expect(g.relayedUntil('db2')).toBeUndefined();
+  });
+
+  it('a relayed host that answered fenced is not open any more', () => {
+    const g = open();
+    g.relayEnded(g.relaySent('db1', START + 9000), START + 1000);
+    g.answered('db1', 'none', START + 1200);
+    expect(g.check('db2', START + 1300, 3, 1)).toEqual({ promote: true, presumedFenced: [] });
+  });
+});
