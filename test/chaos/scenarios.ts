@@ -57,6 +57,22 @@ async function isolate(ctx: RunContext, h: string, on: boolean): Promise<void> {
   }
 }
 
+/**
+ * A write in flight when the old writer froze or was cut off may commit on it (issue 6): then it has an
+ * errant transaction and must be held out with its GTIDs shown, never set ONLINE. True when that is so.
+ */
+async function heldOutWithErrant(ctx: RunContext, c: Cluster, h: string): Promise<boolean> {
+  // the monitor compares GTID sets once it reaches the returning host again
+  await ctx.waitFor(`${h} out of HARD_OFFLINE`, async () => (await stateOf(c, h)) !== 'HARD_OFFLINE', 20_000);
+  await sleep(1500);
+  const show = (await c.command('show')).text;
+  const held = new RegExp(`^# Host ${h} is held out of ONLINE[^\\n]*\\n#   Errant GTIDs: (\\S+)`, 'm').exec(show);
+  if (held === null) return false;
+  ctx.log(`the old writer is held out with errant transaction(s) ${held[1] ?? ''}, as it must be`);
+  if ((await stateOf(c, h)) === 'ONLINE') ctx.fail(`the errant old writer ${h} is ONLINE`);
+  return true;
+}
+
 async function backOnline(ctx: RunContext, h: string, timeoutMs = 30_000): Promise<boolean> {
   const { c } = ctx;
   let was = 'ONLINE';
@@ -311,17 +327,7 @@ const stopWriter: Scenario = {
     if (await ctx.waitFor('the thawed old writer is read-only', readOnly, 10_000)) {
       await ctx.hold('the old writer stays read-only', 3000, readOnly);
     }
-    // A write in flight when mysqld froze may commit as it thaws (issue 6): then the old writer has an errant
-    // transaction and must be held out with its GTIDs shown, not set ONLINE. Without one it rejoins.
-    const show = (await c.command('show')).text;
-    const held = new RegExp(`^# Host ${WRITER} is held out of ONLINE[^\\n]*\\n#   Errant GTIDs: (\\S+)`, 'm').exec(
-      show,
-    );
-    if (held !== null) {
-      ctx.log(`the thawed old writer is held out with errant transaction(s) ${held[1] ?? ''}, as it must be`);
-      if ((await stateOf(c, WRITER)) === 'ONLINE') ctx.fail('the errant old writer is ONLINE');
-      return;
-    }
+    if (await heldOutWithErrant(ctx, c, WRITER)) return;
     await backOnline(ctx, WRITER, 60_000);
   },
 };
@@ -344,6 +350,7 @@ const isolateWriter: Scenario = {
       await ctx.pause('isolated', 0, 3000);
       await isolate(ctx, WRITER, false);
     }
+    if (await heldOutWithErrant(ctx, c, WRITER)) return;
     await backOnline(ctx, WRITER, 60_000);
   },
 };
