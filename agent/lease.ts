@@ -3,10 +3,11 @@
 // has surely expired even when it cannot reach this agent (ARCHITECTURE.md §2.3).
 //
 // Refinement (peer check): a monitor restart must not take writes away. Before fencing, the agent asks the
-// other agents when they last heard from the monitor. If at least one answered and none heard from it within
-// the lease, the monitor itself is presumed down (not a partition around this host): the writer stays open.
-// If any peer heard from the monitor recently, this host is the one cut off: fence. If no peer answered, this
-// host may be isolated: fence. agent/README.md explains the limit of this reasoning.
+// other agents when they last heard from the monitor. If at least one answered and none heard from it clearly
+// later than this host did (by more than a third of the lease), the monitor itself is presumed down (not a
+// partition around this host): the writer stays open. If a peer heard from the monitor since, this host is the
+// one cut off: fence. If no peer answered, this host may be isolated: fence. agent/README.md explains the
+// limit of this reasoning.
 //
 // Lease relay: when the monitor cannot reach this host's agent but sees the writer alive through its replicas,
 // it names this host in the desired states it pushes to the other agents (`leaseRelay`). A peer answer that
@@ -104,8 +105,13 @@ export function decideLease(input: LeaseInput): LeaseDecision {
       unreachable.length === 0 ? 'no peer agent is configured' : `no peer agent answered (${unreachable.join(', ')})`;
     return { kind: 'fence', message: `writer lease expired: ${silent}; ${who}` };
   }
+  // A peer heard the monitor later than this host did, by more than the skew between the monitor's renewals
+  // of two hosts: the monitor is alive and only this host is cut off. A peer that went silent at about the same
+  // moment (monitor stopped, crashed, or in PASSIVE) is no such evidence. Its answer is at most askedAgoMs old,
+  // so the peer's contact is taken as late as it can have been (the fencing side of the doubt).
+  const skewMs = input.leaseMs / 3;
   const heard = answered.filter(
-    (p) => typeof p.lastMonitorContactAgoMs === 'number' && p.lastMonitorContactAgoMs < input.leaseMs,
+    (p) => typeof p.lastMonitorContactAgoMs === 'number' && p.lastMonitorContactAgoMs < input.contactAgoMs - skewMs,
   );
   if (heard.length > 0) {
     const who = heard.map((p) => `${p.host} ${seconds(p.lastMonitorContactAgoMs as number)} ago`).join(', ');

@@ -91,6 +91,24 @@ describe('decideLease', () => {
       'writer lease expired: no desired state from the monitor for 3.5 s (writer_lease 3.0 s); no peer agent is configured',
     ],
     [
+      'the monitor stopped: a peer renewed a little after this host (within the skew), hold',
+      [{ host: 'db2', lastMonitorContactAgoMs: 3100 }],
+      'hold',
+      'lease held: monitor silent to all reachable agents (db2)',
+    ],
+    [
+      'a peer heard the monitor just over a third of the lease after this host: fence',
+      [{ host: 'db2', lastMonitorContactAgoMs: 2400 }],
+      'fence',
+      'writer lease expired: no desired state from the monitor for 3.5 s (writer_lease 3.0 s), but peers still hear from it (db2 2.4 s ago)',
+    ],
+    [
+      'a peer heard the monitor exactly a third of the lease after this host: within the skew, hold',
+      [{ host: 'db2', lastMonitorContactAgoMs: 2500 }],
+      'hold',
+      'lease held: monitor silent to all reachable agents (db2)',
+    ],
+    [
       'a peer heard exactly one lease ago: that is silence too',
       [{ host: 'db2', lastMonitorContactAgoMs: 3000 }],
       'hold',
