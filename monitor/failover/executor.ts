@@ -109,8 +109,9 @@ export class RecoveryExecutor {
 
   /**
    * Fences every old writer in parallel; resolves with how each was fenced, or undefined for one that was not.
-   * Per host, the agent's fence, kill_host_bin (when the agent did not fence it) and the end of its writer
-   * lease race: whichever makes it safe first wins, so a hung host never delays the recovery past its lease.
+   * Per host, the agent's fence and the end of its writer lease race: whichever makes it safe first wins, so
+   * a hung host never delays the recovery past its lease. With kill_host_bin configured, an agent that did not
+   * fence its host is followed by the kill, and only its confirmation counts (not the lease).
    */
   async #fenceAll(run: RecoveryRun, rec: Recorder): Promise<{ host: string; by: FencedBy | undefined }[]> {
     const p = this.#p;
@@ -189,23 +190,25 @@ export class RecoveryExecutor {
         delivery.delivered = r.ok || !notDelivered(r.error);
         return { kind: 'fence' as const, how: r.ok ? fencedHow(r.value) : undefined };
       });
+    const kill = this.#p.kill;
+    const stonith = mon?.killHostBin !== undefined && kill !== undefined ? kill : undefined;
+    if (stonith !== undefined) {
+      // With kill_host_bin configured the lease alone is not trusted: an agent that died with its host cut
+      // off cannot enforce it, and from here that looks the same as a lost host. Only the agent's own fence
+      // or the kill's confirmation let the promotion go on (chaos kill-agent-isolate-stonith).
+      const answer = await fenced;
+      if (answer.how !== undefined) return { host: f.host, by: answer.how };
+      const killed = await rec.step(
+        'kill_host_bin',
+        f.host,
+        () => stonith(f.host),
+        () => ({ detail: 'confirmed' }),
+      );
+      return { host: f.host, by: killed.ok ? 'kill_host_bin' : undefined };
+    }
     const first = await Promise.race([fenced, leaseOver]);
     if (first.kind === 'lease') return byLease();
     if (first.how !== undefined) return { host: f.host, by: first.how };
-    const kill = this.#p.kill;
-    if (mon?.killHostBin !== undefined && kill !== undefined) {
-      const killed = rec
-        .step(
-          'kill_host_bin',
-          f.host,
-          () => kill(f.host),
-          () => ({ detail: 'confirmed' }),
-        )
-        .then((r) => ({ kind: 'kill' as const, ok: r.ok }));
-      const next = await Promise.race([killed, leaseOver]);
-      if (next.kind === 'lease') return byLease();
-      if (next.ok) return { host: f.host, by: 'kill_host_bin' as const };
-    }
     if (f.leaseOverAt === undefined) return { host: f.host, by: undefined };
     await leaseOver;
     return byLease();
@@ -264,7 +267,10 @@ export class RecoveryExecutor {
     const fenced = await this.#fenceAll(run, rec);
     const unfenced = fenced.filter((f) => f.by === undefined).map((f) => f.host);
     if (unfenced.length > 0) {
-      const reason = `could not fence ${unfenced.join(', ')}: the agent did not fence it, writer_lease is 0 and kill_host_bin did not confirm`;
+      const reason =
+        run.config.monitor?.killHostBin !== undefined
+          ? `could not fence ${unfenced.join(', ')}: its agent did not fence it and kill_host_bin did not confirm (with kill_host_bin configured the writer lease alone is not trusted: the agent may be dead); make sure it cannot take writes`
+          : `could not fence ${unfenced.join(', ')}: the agent did not fence it, writer_lease is 0 and kill_host_bin did not confirm`;
       return done('blocked', reason, { fenced, block: block('fence', reason) });
     }
 

@@ -206,6 +206,8 @@ afterEach(async () => {
 
 const config = (): Config =>
   seedConfig({ monitor: { statusPath: join(dir, 'status'), killHostBin: '/usr/local/bin/kill_host', tick: 60 } });
+/** Without kill_host_bin: the writer lease is what fences an unreachable old writer. */
+const leaseOnly = (): Config => seedConfig({ monitor: { statusPath: join(dir, 'status'), tick: 60 } });
 
 async function allOnline(): Promise<void> {
   for (const h of HOSTS) expect((await daemon.command(['set_online', h])).exitCode).toBe(0);
@@ -292,9 +294,8 @@ describe('MonitorDaemon', () => {
     agents.release();
   });
 
-  it('without a confirmed kill, promotes only after writer_lease + lease_margin since db1 last answered', async () => {
-    killWorks = false;
-    daemon = makeDaemon(config());
+  it('without kill_host_bin, promotes only after writer_lease + lease_margin since db1 last answered', async () => {
+    daemon = makeDaemon(leaseOnly());
     await daemon.start();
     await allOnline();
     agents.log.length = 0;
@@ -308,9 +309,29 @@ describe('MonitorDaemon', () => {
     expect(daemon.history.at(-1)?.fencedBy).toEqual([{ host: 'db1', by: 'lease' }]);
   });
 
-  it('an agent that may have got the fence request renews its lease: the wait counts from that request', async () => {
+  it('with kill_host_bin configured, the lease alone never lets a promotion go on: a failed kill blocks it', async () => {
     killWorks = false;
     daemon = makeDaemon(config());
+    await daemon.start();
+    await allOnline();
+    agents.log.length = 0;
+    agents.down.add('db1');
+    checks.failed.add('db1');
+    now += 1000;
+    await daemon.tickNow();
+    now += 60_000; // far past writer_lease + lease_margin
+    await daemon.tickNow();
+    expect(agents.log.filter((l) => l.startsWith('promote'))).toEqual([]);
+    expect(kills).toEqual(['/usr/local/bin/kill_host db1 0']);
+    const last = daemon.history.at(-1);
+    expect(last).toMatchObject({ kind: 'failover', outcome: 'blocked' });
+    expect(last?.reason).toMatch(
+      /could not fence db1: .*kill_host_bin did not confirm .*the writer lease alone is not trusted/,
+    );
+  });
+
+  it('an agent that may have got the fence request renews its lease: the wait counts from that request', async () => {
+    daemon = makeDaemon(leaseOnly());
     await daemon.start();
     await allOnline();
     agents.silent.add('db1');
@@ -322,8 +343,7 @@ describe('MonitorDaemon', () => {
   });
 
   it('relays db1 lease through the other agents while only the monitor lost it; a failover then waits lease + margin after the last relay', async () => {
-    killWorks = false;
-    daemon = makeDaemon(config());
+    daemon = makeDaemon(leaseOnly());
     await daemon.start();
     await allOnline();
     agents.pushes.length = 0;
