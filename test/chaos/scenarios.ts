@@ -355,6 +355,44 @@ const isolateWriter: Scenario = {
   },
 };
 
+const monitorRestartInFailover: Scenario = {
+  name: 'monitor-restart-in-failover',
+  title: 'kill -9 and restart the monitor during a failover (after the fence began, before the promotion)',
+  failover: true,
+  fault: `isolate ${WRITER}, SIGKILL mmm_mond once its recovery started`,
+  run: async (ctx, c) => {
+    const before = (await c.health()).epoch;
+    await isolate(ctx, WRITER, true);
+    try {
+      // The recovery logs its plan before fencing; the lease wait that follows lasts writer_lease + margin.
+      const started = await ctx.waitFor(
+        'the monitor started a failover recovery',
+        () => c.log('mmm_mond.log').includes('"recovery":"failover-'),
+        30_000,
+      );
+      if (!started) return;
+      await ctx.pause('into the fence / lease wait', 200, 2000);
+      if ((await c.writerHolders()).some((h) => h !== WRITER)) {
+        ctx.log('the promotion was already done when the monitor was killed (timing): still a restart under load');
+      }
+      await c.stopMonitor('SIGKILL');
+      c.startMonitor();
+      await ctx.waitFor('restarted monitor with a newer epoch', async () => (await c.health()).epoch > before, 60_000);
+      // The new monitor knows nothing of db1's last contact: it waits a whole lease from its own start.
+      await failedOver(ctx, WRITER, 45_000);
+      await ctx.waitFor(
+        'the isolated old writer fenced itself (lease)',
+        async () => Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1,
+        15_000,
+      );
+    } finally {
+      await isolate(ctx, WRITER, false);
+    }
+    if (await heldOutWithErrant(ctx, c, WRITER)) return;
+    await backOnline(ctx, WRITER, 60_000);
+  },
+};
+
 const killAgentAndMysqld: Scenario = {
   name: 'kill-agent-and-mysqld',
   title: "kill the writer's agent and mysqld",
@@ -552,6 +590,7 @@ export const SCENARIOS: readonly Scenario[] = [
   killWriterMysqld,
   stopWriter,
   isolateWriter,
+  monitorRestartInFailover,
   killAgentAndMysqld,
   agentKilledIsolated(false),
   agentKilledIsolated(true),
