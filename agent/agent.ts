@@ -50,7 +50,7 @@ export interface AgentDeps {
 }
 
 /** While the lease is held, peers are asked again this often (a partition may start later). */
-const HOLD_RECHECK_MS = 1000;
+const HOLD_RECHECK_MS = 500;
 /** A fence whose deny-writes could not reach mysqld (down or hung) is retried this often until it holds. */
 export const FENCE_RETRY_MS = 100;
 
@@ -80,6 +80,8 @@ export class Agent {
   #lease: LeaseState = { state: 'ok', message: null };
   #lastSelfFence: { at: number; message: string } | undefined;
   #lastPeerAsk = Number.NEGATIVE_INFINITY;
+  /** While held: when a peer was first seen hearing the monitor again (a restarted monitor reaches us soon). */
+  #monitorBackAt: number | undefined;
   #leaseBusy = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -210,6 +212,7 @@ export class Agent {
   #touch(): void {
     this.#lastContact = this.#now();
     this.#contacted = true;
+    this.#monitorBackAt = undefined;
     if (this.#lease.state !== 'ok') {
       this.#log.info(`monitor contact again (lease was ${this.#lease.state})`);
       this.#lease = { state: 'ok', message: null };
@@ -329,7 +332,10 @@ export class Agent {
     }
     if (this.#pendingFence === undefined) {
       this.#pendingFence = { why, since: this.#now() };
-      this.#log.warn(`writes could not be denied (mysqld unreachable): retrying every ${FENCE_RETRY_MS} ms (${why})`);
+      const armed = this.#deps.mysql.armReadOnly?.() === true;
+      this.#log.warn(
+        `writes could not be denied (mysqld unreachable): retrying every ${FENCE_RETRY_MS} ms${armed ? '; read_only=1 armed on the standby session (runs the moment a hung mysqld resumes)' : ''} (${why})`,
+      );
     }
     this.#scheduleFenceRetry();
   }
@@ -455,7 +461,10 @@ export class Agent {
     try {
       let d: LeaseDecision = decideLease(this.#leaseInput(undefined, 0));
       if (d.kind === 'ask-peers') {
-        if (this.#lease.state === 'held' && this.#now() - this.#lastPeerAsk < HOLD_RECHECK_MS) return;
+        const waitingForMonitor = this.#monitorBackAt !== undefined;
+        if (this.#lease.state === 'held' && !waitingForMonitor && this.#now() - this.#lastPeerAsk < HOLD_RECHECK_MS) {
+          return;
+        }
         const sentAt = this.#now();
         const answers = await this.#askPeers(this.#askTimeoutMs());
         this.#lastPeerAsk = this.#now();
@@ -476,10 +485,13 @@ export class Agent {
           }
           return;
         case 'hold':
+          this.#monitorBackAt = undefined;
           if (this.#lease.state !== 'held') this.#log.warn(d.message);
           this.#lease = { state: 'held', message: d.message };
           return;
         case 'fence':
+          if (this.#lease.state === 'held' && this.#monitorBackGrace(d.message)) return;
+          this.#monitorBackAt = undefined;
           await this.#selfFence(d.message);
           return;
       }
@@ -488,6 +500,21 @@ export class Agent {
     } finally {
       this.#leaseBusy = false;
     }
+  }
+
+  /**
+   * Held (the monitor was silent to every agent) and now a peer hears it again: a restarted monitor contacts
+   * the hosts one after another (the writer last, MMM's order), so give it a sixth of the lease to reach this
+   * host before fencing. Bounded: seen within HOLD_RECHECK_MS, fenced a sixth of the lease later, long before
+   * the new monitor may promote past this host (a whole lease + margin after its start). True while it lasts.
+   */
+  #monitorBackGrace(message: string): boolean {
+    const now = this.#now();
+    if (this.#monitorBackAt === undefined) {
+      this.#monitorBackAt = now;
+      this.#log.warn(`${message}: the monitor is back at the peers; waiting for its contact before fencing`);
+    }
+    return now - this.#monitorBackAt < this.#setup.leaseMs / 6;
   }
 
   async #selfFence(message: string): Promise<void> {
@@ -543,6 +570,8 @@ export class Agent {
     ]);
     if (network.error === null) this.#bound = network.bound;
     if (mysql.up) this.#writable = !mysql.readOnly;
+    // a writer keeps a standby session for a fence that has to wait for a hung mysqld (standby-read-only.ts)
+    if (mysql.up && this.#holdsWriter()) void this.#deps.mysql.prepareStandby?.();
     return buildReport({
       setup: this.#setup,
       memory: this.#memory,

@@ -19,6 +19,7 @@ import { detectServerVersion } from '../../common/mysql/flavor.js';
 import { formatMariaPosition, formatMariaState, formatMysqlGtidSet } from '../../common/mysql/gtid.js';
 import type { ReplicaStatus } from '../../common/mysql/replica-status.js';
 import type { ChangeSourceRequest, KillOptions, MysqlOps, MysqlState, WaitOutcome, WaitTarget } from './mysql.js';
+import { StandbyReadOnly } from './standby-read-only.js';
 
 /** The part of ManagedConnection the agent uses (tests pass a scripted one). */
 export type SessionSource = Pick<ManagedConnection, 'session' | 'query' | 'run' | 'close'>;
@@ -125,6 +126,19 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
     return { d: await dialectOn(conn, session), q: conn, session };
   };
 
+  const standby = new StandbyReadOnly({
+    open: openExtra,
+    killThread: async (id) => {
+      const { d, q } = await use();
+      try {
+        await q.query(d.killConnection(id));
+      } catch (e) {
+        if (mysqlErrno(e) !== 1094) throw e; // unknown thread: it ended already
+      }
+    },
+    logger: opts.logger,
+  });
+
   const replication = async (): Promise<ReplicationView | null> => {
     const { d, q } = await use();
     const status = await q.run(d.showReplicaStatus());
@@ -153,6 +167,7 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
     },
 
     async setReadOnly(on, unblock) {
+      if (!on) await standby.disarm(); // an armed read_only=1 must not land after this
       const { d, q, session } = await use();
       const setting = q.query(d.setReadOnly(on));
       if (on && unblock !== undefined) {
@@ -263,6 +278,13 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
       return { gtid: gtid.binlogPos, file: binlog?.file ?? null, pos: binlog?.position ?? null };
     },
 
-    close: () => conn.close(),
+    prepareStandby: async () => standby.prepare(),
+    armReadOnly: () => (known === undefined ? false : standby.arm(known.dialect.setReadOnly(true))),
+    disarmReadOnly: async () => standby.disarm(),
+
+    close: async () => {
+      standby.close();
+      await conn.close();
+    },
   };
 }

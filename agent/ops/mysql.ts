@@ -54,5 +54,11 @@ export interface MysqlOps {
   waitFor(target: WaitTarget, timeoutMs: number): Promise<WaitOutcome>;
   /** The server's own binlog position (GTID and coordinates). */
   ownPosition(): Promise<Position>;
+  /** Keeps a standby session open for armReadOnly (standby-read-only.ts); never throws. */
+  prepareStandby?(): Promise<void>;
+  /** Sends read_only=1 on the standby session without a deadline, for a hung mysqld; false: no standby ready. */
+  armReadOnly?(): boolean;
+  /** Cancels an armed read_only=1 still waiting; throws when it cannot (mysqld still hung). */
+  disarmReadOnly?(): Promise<void>;
   close(): Promise<void>;
 }

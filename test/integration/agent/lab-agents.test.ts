@@ -250,6 +250,37 @@ describe('mmm_agentd in a lab', () => {
     expect((await desired('db1', [])).steps).toEqual([]);
   });
 
+  it('fence on a hung writer (SIGSTOP): read_only=1 armed on the standby session lands as mysqld resumes; promote cancels nothing it needs', async () => {
+    await openWriter('db1');
+    expect(await readOnly('db1')).toBe(0);
+    await client('db1').get(AGENT_ROUTES.status.path); // a writer's status read opens its standby session
+    await sleep(300);
+    await lab.stop('db1');
+    let res: FenceResult;
+    try {
+      res = await client('db1').post<FenceResult>(
+        AGENT_ROUTES.fence.path,
+        { host: 'db1', epoch, reason: 'test hung' },
+        { timeoutMs: 15_000 },
+      );
+      await sleep(500);
+    } finally {
+      await lab.cont('db1');
+    }
+    expect(res.writesDenied).not.toBe(true);
+    expect(res.vipsRemoved).toEqual([writerIp]);
+    // the first statement mysqld runs after it resumes is the armed one (it was in its socket already)
+    expect(await readOnly('db1')).toBe(1);
+    const log = readFileSync(join(dir, 'db1-agent.log'), 'utf8');
+    expect(log).toMatch(/read_only=1 armed on the standby session/);
+    expect(log).toMatch(/armed read_only=1 landed \d+ ms after it was sent/);
+    // opened again later: read_only=0 sticks (nothing armed is left to close it again)
+    expect((await openWriter('db1')).writerIps).toEqual([writerIp]);
+    await sleep(300);
+    expect(await readOnly('db1')).toBe(0);
+    await desired('db1', []);
+  });
+
   it('catch-up returns once the relay log is applied, and times out cleanly with the SQL thread stopped', async () => {
     await lab.sql('db1', 'SET GLOBAL read_only=0');
     await lab.sql('db1', "INSERT INTO app.t (v, src) VALUES ('catch-up-1', 'db1')");

@@ -376,6 +376,9 @@ describe('failover operations', () => {
   });
 });
 
+/** writer_lease 3 s (fakes.ts): a held writer waits a sixth of it for a restarted monitor. */
+const LEASE_GRACE_MS = 500;
+
 describe('writer lease', () => {
   it('fences itself when a peer still hears the monitor, within the lease', async () => {
     const r = await rig();
@@ -408,13 +411,39 @@ describe('writer lease', () => {
     const view = (await r.agent.status()).writer.lease;
     expect(view.state).toBe('held');
     expect(view.message).toBe('lease held: monitor silent to all reachable agents (db2); no answer from db3');
-    // Later a peer hears the monitor again while we do not: partition, fence (after the re-check period).
+    // Later a peer hears the monitor again while we do not: after the re-check period, a sixth of the lease
+    // of grace (a restarted monitor reaches the writer last), then fence: a partition.
     r.peers = [{ host: 'db2', lastMonitorContactAgoMs: 100 }];
     await r.agent.leaseTick();
     expect(r.mysql.readOnly).toBe(false);
     r.clock.advance(1000);
     await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(false);
+    expect((await r.agent.status()).writer.lease.state).toBe('held');
+    r.clock.advance(LEASE_GRACE_MS - 1);
+    await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(false);
+    r.clock.advance(1);
+    await r.agent.leaseTick();
     expect(r.mysql.readOnly).toBe(true);
+  });
+
+  it('held, then the restarted monitor reaches a peer first and this host within the grace: stays open', async () => {
+    const r = await rig();
+    await openWriter(r);
+    r.peers = [{ host: 'db2', lastMonitorContactAgoMs: 9000 }];
+    r.clock.advance(5000);
+    await r.agent.leaseTick();
+    expect((await r.agent.status()).writer.lease.state).toBe('held');
+    r.peers = [{ host: 'db2', lastMonitorContactAgoMs: 50 }];
+    r.clock.advance(1000);
+    await r.agent.leaseTick();
+    r.clock.advance(LEASE_GRACE_MS / 2);
+    await openWriter(r); // the new monitor's desired state (and promote) reach this host
+    r.clock.advance(LEASE_GRACE_MS);
+    await r.agent.leaseTick();
+    expect(r.mysql.readOnly).toBe(false);
+    expect((await r.agent.status()).writer.lease.state).toBe('ok');
   });
 
   it('fences when no peer answers', async () => {
