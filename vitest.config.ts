@@ -32,7 +32,6 @@ export default defineConfig({
             'test/integration/**/*.test.ts',
             'test/system/**/*.test.ts',
             'test/security/integration/**/*.test.ts',
-            'test/chaos/**/*.test.ts',
             'test/bench/**/*.test.ts',
           ],
           testTimeout: 120_000,
@@ -42,6 +41,22 @@ export default defineConfig({
           pool: 'forks',
           maxWorkers: 2,
           fileParallelism: true,
+          globalSetup: ['test/lab/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The chaos subsets last: each runs a whole cluster under write load with the invariants sampled
+          // every 50 ms, alone, so neither they nor the other lab tests run on a starved machine.
+          name: 'chaos',
+          sequence: { groupOrder: 2 },
+          include: ['test/chaos/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
           globalSetup: ['test/lab/global-setup.ts'],
         },
       },
