@@ -26,7 +26,11 @@ export function chaosSubset(
       async (name) => {
         lines.length = 0;
         const r = await runScenario(pool, scenario(name), 1, runSeed(seed, name, 1), options);
-        expect(r, lines.join('\n')).toMatchObject({ outcome: 'pass', lostWrites: 0, violations: 0 });
+        expect(r, [...lines, ...r.notes.map((n) => `note: ${n}`)].join('\n')).toMatchObject({
+          outcome: 'pass',
+          lostWrites: 0,
+          violations: 0,
+        });
         expect(r.acked).toBeGreaterThan(100);
         extra(r);
       },

@@ -9,6 +9,8 @@ import { LAB_USERS, type Lab } from '../../lab/index.js';
 import { allPids, isAlive } from '../../lab/proc.js';
 
 export const DEPLOY = resolve(import.meta.dirname, '../../../deploy');
+/** The checkout (the daemons run from its sources with tsx). */
+const REPO = resolve(import.meta.dirname, '../../..');
 
 /** An unprivileged uid without a passwd entry, standing in for the units' User=mmm. */
 export const DAEMON_UID = 64070;
@@ -80,8 +82,16 @@ export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p))
  */
 export function inUnitSandbox(stateDir: string, argv: readonly string[]): string[] {
   if (BWRAP === undefined) return [...argv];
-  const parents: string[] = [];
-  for (let d = dirname(stateDir); d.startsWith('/tmp/'); d = dirname(d)) parents.unshift(d);
+  // /tmp, /home and /root are empty in the sandbox (as with the unit's PrivateTmp/ProtectHome): the state
+  // directory is bound back in, and so is the checkout when it lives there (e.g. a CI clone in /root or /tmp).
+  const hidden = (d: string): boolean => ['/tmp/', '/home/', '/root/'].some((p) => d.startsWith(p));
+  const parentsOf = (path: string): string[] => {
+    const out: string[] = [];
+    for (let d = dirname(path); hidden(d); d = dirname(d)) out.unshift(d);
+    return out;
+  };
+  const parents = [...new Set([...parentsOf(stateDir), ...(hidden(`${REPO}/`) ? parentsOf(REPO) : [])])].sort();
+  const repo = hidden(`${REPO}/`) ? ['--ro-bind', REPO, REPO] : [];
   // prettier-ignore
   return [
     BWRAP,
@@ -92,6 +102,7 @@ export function inUnitSandbox(stateDir: string, argv: readonly string[]): string
     '--tmpfs', '/home',
     '--tmpfs', '/root',
     ...parents.flatMap((d) => ['--perms', '0755', '--dir', d]),
+    ...repo,
     '--bind', stateDir, stateDir,
     // own PID namespace: killing bwrap kills the daemon too (setpriv's uid change clears --die-with-parent)
     '--unshare-pid',
