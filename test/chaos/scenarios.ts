@@ -321,9 +321,19 @@ const stopWriter: Scenario = {
       await ctx.pause('frozen', 0, 3000);
       await c.lab.cont(WRITER);
     }
-    // the sampler counts any moment with two writable hosts; here: the thawed old writer ends up read-only
-    const readOnly = async (): Promise<boolean> =>
-      Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1;
+    // the sampler counts any moment with two writable hosts; here: the thawed old writer ends up read-only.
+    // Its agent's pending fence kills client sessions for a while after the thaw (the probe's own session may
+    // be one): only an answer counts, a killed probe is asked again.
+    const readOnly = async (): Promise<boolean> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return Number((await c.lab.sql(WRITER, 'SELECT @@read_only AS ro'))[0]?.['ro']) === 1;
+        } catch (e) {
+          if (attempt >= 5) throw e;
+          await sleep(100);
+        }
+      }
+    };
     if (await ctx.waitFor('the thawed old writer is read-only', readOnly, 10_000)) {
       await ctx.hold('the old writer stays read-only', 3000, readOnly);
     }
