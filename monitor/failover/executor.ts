@@ -8,6 +8,7 @@ import type { Config } from '../../common/config/types.js';
 import { describeError, isMmmError } from '../../common/errors/index.js';
 import type { Logger } from '../../common/log/index.js';
 import { factsOf, type AgentPort } from '../agent-link.js';
+import { fetchMissing } from './fetch-missing.js';
 import {
   ACK_HINT,
   unappliedGtids,
@@ -52,8 +53,10 @@ export interface RecoveryResult {
 export const STATUS_TIMEOUT_MS = 1000;
 /** How long a repoint waits for both replication threads to run. */
 export const REPOINT_VERIFY_MS = 3000;
+/** Status reads that decide whether the candidate must fetch from a replica: short, they delay the promotion. */
+const FETCH_STATUS_TIMEOUT_MS = 500;
 
-class Recorder {
+export class Recorder {
   readonly steps: RecoveryStep[] = [];
   readonly #now: () => number;
   constructor(now: () => number) {
@@ -300,11 +303,23 @@ export class RecoveryExecutor {
       }
     }
 
+    const fetchMs = plan.catchUp?.timeoutMs ?? Math.round((run.config.monitor?.failover.catchupTimeout ?? 10) * 1000);
+    const fetched = await fetchMissing(
+      p,
+      { config: run.config, epoch, exclude: plan.from, progress: run.progress },
+      rec,
+      to,
+      fetchMs,
+      FETCH_STATUS_TIMEOUT_MS,
+      REPOINT_VERIFY_MS,
+    );
     run.progress(`promoting ${to}`);
+    // after a fetch the candidate replicates from a replica: the promotion cuts that instead
+    const how = fetched.length > 0 ? 'stop' : plan.promote;
     const promoted = await rec.step(
       'promote',
       to,
-      () => p.agents.promote(to, epoch, plan.promote),
+      () => p.agents.promote(to, epoch, how),
       (v) => ({
         detail: `replication ${plan.promote}; writer IPs ${v.writerIps.join(' ')}; position ${v.position.gtid ?? ''}`,
       }),
