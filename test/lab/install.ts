@@ -48,6 +48,23 @@ export function assertRoot(what: string): void {
   }
 }
 
+/**
+ * One more binary a suite needs beyond the lab's (the keepalived baseline): installs its package with
+ * apt-get when it is missing (root only), one progress line per step.
+ */
+export async function ensureBinary(bin: string, pkg: string, progress: Progress = () => undefined): Promise<void> {
+  if (await found(bin)) return;
+  if (process.getuid?.() !== 0) {
+    throw new MmmError('MMM_NO_PRIVILEGE', `${bin} is missing; install it as root: apt-get install -y ${pkg}`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  progress(`${pkg}: [1/2] apt-get update`);
+  await run(['apt-get', 'update', '-qq'], { timeoutMs: 300_000, env });
+  progress(`${pkg}: [2/2] apt-get install -y ${pkg}`);
+  await run(['apt-get', 'install', '-y', '-qq', pkg], { timeoutMs: 600_000, env });
+  if (!(await found(bin))) throw new MmmError('MMM_EXEC_FAILED', `${bin} still missing after installing ${pkg}`);
+}
+
 /** Installs missing packages (apt-get) or explains what is missing; a no-op when everything is there. */
 export async function ensurePackages(progress: Progress = () => undefined): Promise<void> {
   const missing = await missingPackages();

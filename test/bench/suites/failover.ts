@@ -1,6 +1,7 @@
 // Suites `failover` (mysql-mmm-ng alone) and `keepalived` (keepalived and mysql-mmm-ng interleaved run by
 // run, so their ratios come from the same run on the same machine): unplanned failover of db1 under
 // continuous writes for the four faults of issue #9.
+import { ensureBinary } from '../../lab/install.js';
 import type { Section } from '../lib/report.js';
 import { failedRun, faultRun, type FaultRun, type System } from '../lib/fault-run.js';
 import { FAULTS, FAULT_LABEL, type Fault } from '../lib/faults.js';
@@ -383,6 +384,10 @@ export async function failoverSuite(ctx: SuiteContext): Promise<SuiteResult> {
 }
 
 export async function keepalivedSuite(ctx: SuiteContext): Promise<SuiteResult> {
+  // Debian's keepalived (its unit does not start without /etc/keepalived/keepalived.conf; we run our own)
+  await ensureBinary('keepalived', 'keepalived', (l) => {
+    ctx.progress(l);
+  });
   const faults = faultsOf(ctx);
   const runs = await runMatrix(ctx, ['keepalived', 'mmm']);
   const ours = runs.filter((r) => r.system !== 'keepalived');
