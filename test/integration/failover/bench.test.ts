@@ -3,7 +3,7 @@
 // median/min/max of (a) detection (fault → recovery start), (b) recovery (start → new writer open),
 // (c) fault → writer VIP on the new host and writable as seen from outside (20 ms polling), and the write
 // pause of each switchover (old fenced → new open) as the monitor measured it.
-//   MMM_FAILOVER_BENCH=1 npx vitest run --project integration test/integration/failover/bench.test.ts
+//   MMM_FAILOVER_BENCH=1 npx vitest run --project serial test/integration/failover/bench.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailoverCluster, until } from './cluster.js';
 
