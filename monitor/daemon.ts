@@ -528,6 +528,15 @@ export class MonitorDaemon {
     }
   }
 
+  /** Sends again the desired state last sent to every host but `skip` (renewals, in the background). */
+  #renewLastSent(skip: ReadonlySet<string>): void {
+    for (const [host, key] of this.#lastSent) {
+      if (skip.has(host)) continue;
+      const { d } = JSON.parse(key) as SentKey;
+      void this.#renewals.start(host, async () => this.#pushOne(host, d, null));
+    }
+  }
+
   /** The roles last sent to `host` (none when nothing was sent yet). */
   #lastRoles(host: string): readonly string[] {
     const sent = this.#lastSent.get(host);
@@ -665,15 +674,29 @@ export class MonitorDaemon {
     });
     const id = recoveryId(kind, now, ++this.#recoveries);
     this.#log.info({ recovery: id, plan }, `${id}: ${kind} ${open.join(',') || '-'} -> ${writer} started`);
-    const result = await this.#executor.run({
-      config: this.#config,
-      epoch: this.#epoch,
-      id,
-      plan,
-      progress: (t) => {
-        this.#progress = t;
+    // The ticks wait for the recovery; meanwhile every other agent keeps hearing from the monitor. That contact
+    // is what tells a cut-off old writer the monitor is alive, so its lease fences it (agent/lease.ts: it holds
+    // when no peer heard the monitor clearly later than it did, as when the monitor is down).
+    const keepalive = setInterval(
+      () => {
+        this.#renewLastSent(old);
       },
-    });
+      Math.max(100, this.#mon().tick * 1000),
+    );
+    let result: Awaited<ReturnType<RecoveryExecutor['run']>>;
+    try {
+      result = await this.#executor.run({
+        config: this.#config,
+        epoch: this.#epoch,
+        id,
+        plan,
+        progress: (t) => {
+          this.#progress = t;
+        },
+      });
+    } finally {
+      clearInterval(keepalive);
+    }
     this.#record(result.record);
     const at = this.#now();
     for (const h of result.fencedHosts) this.#gate.answered(h, 'none', at);
