@@ -80,7 +80,9 @@ describe('corroborated detection (check_period 5, trap_period 10, timeout 2)', (
     expect(live?.reason).toMatch(/^replicas lost it too \(/);
     const lost = live?.evidence.filter((e) => e.view === 'lost') ?? [];
     expect(lost.length).toBeGreaterThanOrEqual(1);
-    for (const e of lost) expect([2003, 2013]).toContain(e.lastIoErrno);
+    // a replica that lost the writer shows 2013 (connection lost) or 2003 (reconnect refused); in the first
+    // milliseconds its receiver may already be Connecting with no error recorded yet (seen once in CI)
+    for (const e of lost) expect([0, 2003, 2013]).toContain(e.lastIoErrno);
     expect(c.metrics().hosts['db1']?.liveness).toMatchObject({ verdict: 'dead', verdicts: { dead: 1 } });
     expect(logLines.filter((l) => l.includes("Host 'db1' is dead: replicas lost it too"))).toHaveLength(1);
   });
