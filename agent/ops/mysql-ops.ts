@@ -280,7 +280,6 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
 
     prepareStandby: async () => standby.prepare(),
     armReadOnly: () => (known === undefined ? false : standby.arm(known.dialect.setReadOnly(true))),
-    disarmReadOnly: async () => standby.disarm(),
 
     close: async () => {
       standby.close();

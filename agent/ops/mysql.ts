@@ -58,7 +58,5 @@ export interface MysqlOps {
   prepareStandby?(): Promise<void>;
   /** Sends read_only=1 on the standby session without a deadline, for a hung mysqld; false: no standby ready. */
   armReadOnly?(): boolean;
-  /** Cancels an armed read_only=1 still waiting; throws when it cannot (mysqld still hung). */
-  disarmReadOnly?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -193,8 +193,7 @@ export class RecoveryExecutor {
         delivery.delivered = r.ok || !notDelivered(r.error);
         return { kind: 'fence' as const, how: r.ok ? fencedHow(r.value) : undefined };
       });
-    const kill = this.#p.kill;
-    const stonith = mon?.killHostBin !== undefined && kill !== undefined ? kill : undefined;
+    const stonith = mon?.killHostBin !== undefined ? this.#p.kill : undefined;
     if (stonith !== undefined) {
       // With kill_host_bin configured the lease alone is not trusted: an agent that died with its host cut
       // off cannot enforce it, and from here that looks the same as a lost host. Only the agent's own fence
@@ -321,7 +320,7 @@ export class RecoveryExecutor {
       to,
       () => p.agents.promote(to, epoch, how),
       (v) => ({
-        detail: `replication ${plan.promote}; writer IPs ${v.writerIps.join(' ')}; position ${v.position.gtid ?? ''}`,
+        detail: `replication ${how}; writer IPs ${v.writerIps.join(' ')}; position ${v.position.gtid ?? ''}`,
       }),
     );
     if (!promoted.ok) {
