@@ -504,9 +504,10 @@ export class Agent {
 
   /**
    * Held (the monitor was silent to every agent) and now a peer hears it again: a restarted monitor contacts
-   * the hosts one after another (the writer last, MMM's order), so give it a sixth of the lease to reach this
-   * host before fencing. Bounded: seen within HOLD_RECHECK_MS, fenced a sixth of the lease later, long before
-   * the new monitor may promote past this host (a whole lease + margin after its start). True while it lasts.
+   * the hosts one after another (the writer last, MMM's order, each step waiting for the previous one), so give
+   * it a third of the lease to reach this host before fencing. Bounded: seen within HOLD_RECHECK_MS + the ask
+   * deadline, fenced a third of the lease later, before the new monitor may promote past this host (a whole
+   * lease + margin after its first push, monitor/writer-gate.ts). True while it lasts.
    */
   #monitorBackGrace(message: string): boolean {
     const now = this.#now();
@@ -514,7 +515,7 @@ export class Agent {
       this.#monitorBackAt = now;
       this.#log.warn(`${message}: the monitor is back at the peers; waiting for its contact before fencing`);
     }
-    return now - this.#monitorBackAt < this.#setup.leaseMs / 6;
+    return now - this.#monitorBackAt < this.#setup.leaseMs / 3;
   }
 
   async #selfFence(message: string): Promise<void> {

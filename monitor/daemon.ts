@@ -263,6 +263,9 @@ export class MonitorDaemon {
     this.#logEvents(result.events);
     this.#log.info({ epoch: this.#epoch, conflict: result.conflict }, `startup: monitor epoch ${this.#epoch}`);
     if (this.model.mode !== 'PASSIVE') await this.#persist();
+    // A writer held by its agent while no monitor spoke fences itself only after the peers heard this one
+    // (agent/lease.ts): its lease counts from this first push, not from the process start.
+    this.#gate.firstPush(this.#now());
     await this.#exclusive(async () => this.#push(result.push, this.#desired(), []));
     this.#unsubscribe = this.#checks.onChange(() => {
       this.wake();

@@ -19,7 +19,7 @@ export type GateAnswer =
     };
 
 export class WriterGate {
-  readonly #startedAt: number;
+  #startedAt: number;
   /** Epoch ms of the last answer of each agent. */
   readonly #lastContact = new Map<string, number>();
   /** Writer holding each agent reported in its last answer. */
@@ -34,6 +34,14 @@ export class WriterGate {
 
   constructor(startedAt: number) {
     this.#startedAt = startedAt;
+  }
+
+  /**
+   * The monitor starts talking to the agents now: an agent that lost the previous monitor counts its peers'
+   * contact from here (agent/lease.ts, held writer), so no lease is taken as older than this moment.
+   */
+  firstPush(now: number): void {
+    this.#startedAt = Math.max(this.#startedAt, now);
   }
 
   /** An agent answered (status or desired state) with its writer holding. */
@@ -86,7 +94,7 @@ export class WriterGate {
 
   /**
    * Epoch ms from which the host's writer lease counts: its agent's last answer, or the end of the last request
-   * relaying its lease, whichever is later (the monitor's start when neither happened since).
+   * relaying its lease, whichever is later (the monitor's first push when neither happened since).
    */
   lastContact(host: string): number {
     return Math.max(this.#lastContact.get(host) ?? 0, this.relayedUntil(host) ?? 0, this.#startedAt);

@@ -376,8 +376,8 @@ describe('failover operations', () => {
   });
 });
 
-/** writer_lease 3 s (fakes.ts): a held writer waits a sixth of it for a restarted monitor. */
-const LEASE_GRACE_MS = 500;
+/** writer_lease 3 s (fakes.ts): a held writer waits a third of it for a restarted monitor. */
+const LEASE_GRACE_MS = 1000;
 
 describe('writer lease', () => {
   it('fences itself when a peer still hears the monitor, within the lease', async () => {
@@ -411,7 +411,7 @@ describe('writer lease', () => {
     const view = (await r.agent.status()).writer.lease;
     expect(view.state).toBe('held');
     expect(view.message).toBe('lease held: monitor silent to all reachable agents (db2); no answer from db3');
-    // Later a peer hears the monitor again while we do not: after the re-check period, a sixth of the lease
+    // Later a peer hears the monitor again while we do not: after the re-check period, a third of the lease
     // of grace (a restarted monitor reaches the writer last), then fence: a partition.
     r.peers = [{ host: 'db2', lastMonitorContactAgoMs: 100 }];
     await r.agent.leaseTick();

@@ -20,6 +20,15 @@ describe('WriterGate', () => {
     expect(g.check('db2', START + 100, 3, 1)).toEqual({ promote: true, presumedFenced: [] });
   });
 
+  it('a writer unknown at startup counts its lease from the first push, not from the process start', () => {
+    const g = new WriterGate(START);
+    g.unknown('db1');
+    g.firstPush(START + 2500); // startup checks and status reads took 2.5 s
+    expect(g.check('db2', START + 4000, 3, 1)).toEqual({ promote: false, blockedBy: 'db1' });
+    expect(g.check('db2', START + 2500 + 3999, 3, 1)).toEqual({ promote: false, blockedBy: 'db1' });
+    expect(g.check('db2', START + 2500 + 4000, 3, 1)).toEqual({ promote: true, presumedFenced: ['db1'] });
+  });
+
   it('an unreachable old writer is presumed fenced only after writer_lease + lease_margin since last contact', () => {
     const g = new WriterGate(START);
     g.answered('db1', 'open', START + 500);
