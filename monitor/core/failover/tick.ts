@@ -97,12 +97,18 @@ export function pickWriter(d: Draft, facts: FactsByHost): string | undefined {
   return best !== undefined && d.eligible(best) ? best : undefined;
 }
 
-/** After distribution: an automatic failover that placed the writer is recorded for anti-flap. */
+/**
+ * After distribution: an automatic failover that placed the writer is recorded for anti-flap. The writer back
+ * on the host that lost it (both masters were down, it returned first) moved nothing: it does not arm
+ * anti-flap, so the next real failover is not held for an hour (flapping hosts are caught by flap detection).
+ */
 export function noteAssigned(d: Draft): void {
   const f = d.failover;
   const to = d.activeMaster();
   if (to === undefined) return;
-  if (f.orphanedBy !== undefined) {
+  if (f.orphanedBy?.from === to) {
+    d.failover = { ...f, orphanedBy: undefined, waiting: '' };
+  } else if (f.orphanedBy !== undefined) {
     d.failover = { ...f, lastAuto: { at: d.now, from: f.orphanedBy.from, to }, orphanedBy: undefined, waiting: '' };
   } else if (f.waiting !== '') {
     d.failover = { ...f, waiting: '' };

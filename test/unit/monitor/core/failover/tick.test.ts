@@ -56,6 +56,23 @@ describe('decide with facts', () => {
     expect(again.model.failover).toMatchObject({ waiting: '', lastAuto: { from: 'db1', to: 'db2' } });
   });
 
+  it('the writer back on the host that lost it is no failover: anti-flap stays unarmed', () => {
+    const bothDown = {
+      checks: { db1: checks({ mysql: false }), db2: checks({ mysql: false }) },
+    };
+    const down = tick(model(cfg, { owners: SEED_OWNERS }), bothDown);
+    expect(owners(down.model)[WRITER_IP]).toBeUndefined();
+    expect(down.model.failover?.orphanedBy).toEqual({ from: 'db1', at: T0 });
+    // db1 returns (ONLINE again), db2 still down: the writer goes back to db1
+    const db1 = down.model.hosts['db1'];
+    if (db1 === undefined) throw new Error('no db1');
+    const returned: ClusterModel = { ...down.model, hosts: { ...down.model.hosts, db1: { ...db1, state: 'ONLINE' } } };
+    const back = tick(returned, { checks: { db1: checks(), db2: checks({ mysql: false }) } }, T0 + 5_000);
+    expect(owners(back.model)[WRITER_IP]).toBe("db1");
+    expect(back.model.failover?.lastAuto).toBeUndefined();
+    expect(back.model.failover?.orphanedBy).toBeUndefined();
+  });
+
   it('holds a second automatic failover within anti_flap_window until failover_ack', () => {
     const first = tick(model(three, { owners: SEED_OWNERS }), db1Dies, T0, three);
     expect(owners(first.model)[WRITER_IP]).toBe('db2');
