@@ -11,6 +11,8 @@ import type {
   FenceResult,
   LeaseAnswer,
   LeaseView,
+  DiskView,
+  DisksAnswer,
   MonitorStamp,
   MysqlView,
   PromoteRequest,
@@ -26,6 +28,7 @@ import { applyActions, boundAfter, errorOf, isMysqlUnavailable, type ApplyPorts 
 import { catchUp, fence, promote, repoint, type OpsContext } from './failover.js';
 import { askAheadMs, decideLease, type LeaseDecision, type LeaseInput } from './lease.js';
 import type { MysqlOps, MysqlState } from './ops/mysql.js';
+import type { StoragePaths } from '../common/mysql/dialect.js';
 import type { NetworkOps } from './ops/network.js';
 import type { PeerAsker } from './peers.js';
 import { holdsWriter, nextReplicationHold, planReconcile, type ActualMysql } from './reconcile.js';
@@ -45,6 +48,8 @@ export interface AgentDeps {
   /** Monotonic milliseconds (performance.now by default): the lease must not follow wall-clock jumps. */
   readonly now?: () => number;
   readonly osUptime?: () => Promise<number>;
+  /** Free and total bytes of the filesystem holding a path (statfs); absent: no disk report. */
+  readonly diskUsage?: (path: string) => Promise<{ freeBytes: number; totalBytes: number }>;
   /** Period of the lease check (default 200 ms). */
   readonly leaseTickMs?: number;
 }
@@ -65,6 +70,8 @@ export class Agent {
   readonly #serial = new Serial();
   readonly #log: Logger;
   readonly #startedAt: number;
+  /** mysqld's datadir and binlog directory, once read (#disks). */
+  #storage: StoragePaths | undefined;
   #setup: AgentSetup;
   #askPeers: PeerAsker;
   #memory: AgentMemory;
@@ -558,7 +565,7 @@ export class Agent {
   // ---- report --------------------------------------------------------------------------------------------
 
   async status(): Promise<AgentStatusReport> {
-    const [network, mysql, osUptimeS] = await Promise.all([
+    const [network, mysql, osUptimeS, disks] = await Promise.all([
       this.#deps.network.listAddresses().then(
         (bound) => ({ bound, error: null }),
         (e: unknown) => ({ bound: this.#bound, error: errorOf(e) }),
@@ -568,6 +575,8 @@ export class Agent {
         (e: unknown): MysqlView => ({ up: false, error: errorOf(e) }),
       ),
       (this.#deps.osUptime ?? (() => Promise.resolve(0)))(),
+      // not behind the MySQL state: on a full disk SHOW MASTER STATUS waits for the stuck binlog write
+      this.#disks(),
     ]);
     if (network.error === null) this.#bound = network.bound;
     if (mysql.up) this.#writable = !mysql.readOnly;
@@ -582,7 +591,38 @@ export class Agent {
       network,
       mysql,
       writer: this.#writerView(),
+      disks,
     });
+  }
+
+  /** GET /v1/disks: statfs only (the paths are cached), for a monitor whose status requests time out. */
+  async disksAnswer(): Promise<DisksAnswer> {
+    return { host: this.#setup.host.name, disks: await this.#disks() };
+  }
+
+  /**
+   * Free space where mysqld writes. MariaDB does not fail a write on a full disk: it waits, retrying every
+   * 60 s, while reads go on answering, so the checks see nothing wrong; this report is how the monitor can
+   * tell (show). The paths are read from mysqld once (they change only with a restart) and again when
+   * reading the space fails; statfs itself needs no MySQL, so a stuck server still gets its disk reported.
+   * Never throws: an unreadable disk is simply not reported.
+   */
+  async #disks(): Promise<DiskView[]> {
+    const usage = this.#deps.diskUsage;
+    const mysql = this.#deps.mysql;
+    if (usage === undefined || mysql.storagePaths === undefined) return [];
+    try {
+      this.#storage ??= await mysql.storagePaths();
+      const holds = new Map<string, DiskView['holds'][number][]>([
+        [this.#storage.datadir.replace(/\/+$/, ''), ['datadir']],
+      ]);
+      const bin = this.#storage.binlogDir?.replace(/\/+$/, '');
+      if (bin !== undefined) holds.set(bin, [...(holds.get(bin) ?? []), 'binlog']);
+      return await Promise.all([...holds].map(async ([path, what]) => ({ path, holds: what, ...(await usage(path)) })));
+    } catch {
+      this.#storage = undefined;
+      return [];
+    }
   }
 }
 

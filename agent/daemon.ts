@@ -9,7 +9,7 @@ import type { Logger } from '../common/log/index.js';
 import { Agent } from './agent.js';
 import { createMysqlOps } from './ops/mysql-ops.js';
 import { createNetworkOps } from './ops/network.js';
-import { missingNetCapabilities, osUptimeSeconds } from './ops/system.js';
+import { diskUsage, missingNetCapabilities, osUptimeSeconds } from './ops/system.js';
 import { createPeerClients, type PeerClients } from './peers.js';
 import { buildAgentApp } from './server.js';
 import { agentSetup, hostByIp, type AgentSetup } from './setup.js';
@@ -91,6 +91,7 @@ export async function startAgentDaemon(opts: AgentDaemonOptions): Promise<AgentD
     logger,
     version: opts.version,
     osUptime: osUptimeSeconds,
+    diskUsage,
   });
   const app = await buildAgentApp({ agent, auth, logger });
   try {

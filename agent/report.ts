@@ -3,6 +3,7 @@
 import {
   AGENT_API_VERSION,
   type AgentStatusReport,
+  type DiskView,
   type LeaseView,
   type MysqlView,
   type WriterView,
@@ -51,6 +52,7 @@ export interface ReportInputs {
   };
   readonly mysql: MysqlView;
   readonly writer: WriterView;
+  readonly disks: readonly DiskView[];
 }
 
 export function buildReport(i: ReportInputs): AgentStatusReport {
@@ -69,5 +71,6 @@ export function buildReport(i: ReportInputs): AgentStatusReport {
     activeMaster: m.activeMaster,
     stamp: m.stamp,
     writer: i.writer,
+    disks: i.disks,
   };
 }

@@ -36,6 +36,7 @@ export async function buildAgentApp(opts: AgentAppOptions): Promise<HttpServer> 
 
   app.get(r.status.path, () => agent.status());
   app.get(r.lease.path, () => agent.leaseAnswer());
+  app.get(r.disks.path, () => agent.disksAnswer());
   app.put<{ Body: DesiredState }>(r.desiredState.path, { schema: { body: DESIRED_STATE_SCHEMA } }, (req) =>
     agent.applyDesired(req.body),
   );

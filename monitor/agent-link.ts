@@ -6,6 +6,7 @@ import {
   type CatchUpResult,
   type DesiredState,
   type DesiredStateResult,
+  type DisksAnswer,
   type FenceResult,
   type PromoteRequest,
   type PromoteResult,
@@ -137,6 +138,8 @@ export interface AgentPort {
   catchUp(host: string, epoch: number, timeoutMs: number, target?: { gtid: string }): Promise<CatchUpResult>;
   /** Points `host` at `source` by GTID and checks both threads run within verifyTimeoutMs. */
   repoint(host: string, epoch: number, source: SourceRef, verifyTimeoutMs: number): Promise<RepointResult>;
+  /** Free space where mysqld writes, without MySQL (GET /v1/disks); optional for test fakes. */
+  disks?(host: string): Promise<DisksAnswer>;
   close(): void;
 }
 
@@ -167,6 +170,10 @@ export class HttpAgents implements AgentPort {
       AGENT_ROUTES.status.path,
       timeoutMs === undefined ? undefined : { timeoutMs },
     );
+  }
+
+  async disks(host: string): Promise<DisksAnswer> {
+    return this.#client(host).get<DisksAnswer>(AGENT_ROUTES.disks.path);
   }
 
   async push(state: DesiredState): Promise<DesiredStateResult> {

@@ -5,7 +5,7 @@
 // the executor fences the old writer (agent, lease or kill_host_bin), catches up, promotes with replication
 // from the old writer cut, repoints the replicas; WriterGate (writer-gate.ts) remembers who may be open.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { AgentStatusReport, DesiredStateResult } from '../common/api/agent.js';
+import type { AgentStatusReport, DesiredStateResult, DiskView } from '../common/api/agent.js';
 import type { CommandResponse } from '../common/api/monitor.js';
 import type { Config } from '../common/config/types.js';
 import { describeError, isMmmError } from '../common/errors/index.js';
@@ -53,6 +53,7 @@ import { execKill, startupViews, toHostChecks } from './shell-io.js';
 import { PerHostCalls } from './per-host-calls.js';
 import { leaseRelayTarget } from './lease-relay.js';
 import { WriterGate } from './writer-gate.js';
+import { describeDisk, diskLevel } from './core/render/disk.js';
 import { nextEpoch, readEpoch, readOptional, epochPath, writeFileAtomic } from './status-store.js';
 
 /** What the daemon needs from the checks layer (CheckScheduler implements it). */
@@ -129,6 +130,9 @@ export class MonitorDaemon {
   #epoch = 0;
   #seq = 0;
   #gate = new WriterGate(0);
+  /** Per host: the disk report of its agent's last status answer. */
+  readonly #disks: Record<string, readonly DiskView[]> = {};
+  readonly #diskReads = new Set<string>();
   /** Status reads and lease renewals per host: one at a time, never holding the tick (per-host-calls.ts). */
   readonly #statusCalls = new PerHostCalls<AgentStatusReport>();
   readonly #renewals = new PerHostCalls<PushOutcome>();
@@ -246,6 +250,7 @@ export class MonitorDaemon {
         if (views.writerHosts.has(h)) this.#gate.unknown(h);
       } else {
         this.#gate.answered(h, r.writer.holding, this.#now());
+        this.#recordDisks(h, r.disks);
       }
     }
     const storedEpoch = await readEpoch(mon.statusPath);
@@ -315,8 +320,42 @@ export class MonitorDaemon {
     return response;
   }
 
+  /**
+   * The agent did not answer in time, maybe because its MySQL statements wait behind a stuck mysqld (a full
+   * disk does that): ask it for the disk report alone, which needs no MySQL. In the background; at most one
+   * request per host at a time.
+   */
+  #readDisks(host: string): void {
+    const agents = this.#agents;
+    if (agents.disks === undefined || this.#diskReads.has(host)) return;
+    this.#diskReads.add(host);
+    agents
+      .disks(host)
+      .then((a) => {
+        this.#recordDisks(host, a.disks);
+      })
+      .catch(() => undefined)
+      .finally(() => this.#diskReads.delete(host));
+  }
+
+  /** Keeps the host's disk report for `show`; logs when a filesystem becomes (almost) full or recovers. */
+  #recordDisks(host: string, disks: readonly DiskView[] | undefined): void {
+    if (disks === undefined) return;
+    const before = new Map((this.#disks[host] ?? []).map((d) => [d.path, diskLevel(d)]));
+    for (const d of disks) {
+      const level = diskLevel(d);
+      const was = before.get(d.path) ?? 'ok';
+      if (level === was) continue;
+      if (level === 'full') this.#log.error({ host, disk: d }, `Host '${host}': ${describeDisk(d)}`);
+      else if (level === 'low') this.#log.warn({ host, disk: d }, `Host '${host}': ${describeDisk(d)}`);
+      else this.#log.info({ host, disk: d }, `Host '${host}': the filesystem of ${d.path} has space again`);
+    }
+    this.#disks[host] = disks;
+  }
+
   #commandContext(now: number): Parameters<typeof runCommand>[2] {
     return {
+      disks: this.#disks,
       config: this.#config,
       now,
       agentReachable: (h) => this.model.hosts[h]?.agentReachable ?? false,
@@ -616,6 +655,7 @@ export class MonitorDaemon {
         this.#log.debug({ host }, `push to '${host}' failed: ${describeError(e)}`);
       }
       this.#observations[host] = { answered: false };
+      this.#readDisks(host);
       return 'failed';
     }
     if (relayId !== undefined) this.#gate.relayEnded(relayId, this.#now());
@@ -628,11 +668,13 @@ export class MonitorDaemon {
     };
     try {
       const report = await this.#agents.status(host);
+      this.#recordDisks(host, report.disks);
       obs.uptime = report.osUptimeS;
       const rep = replicationOf(report, this.#now());
       if (rep !== undefined) obs.replication = rep;
     } catch (e) {
       this.#log.debug({ host }, `status of '${host}' not read: ${describeError(e)}`);
+      this.#readDisks(host);
     }
     this.#observations[host] = obs;
     return 'ok';

@@ -166,6 +166,11 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
       };
     },
 
+    async storagePaths() {
+      const { d, q } = await use();
+      return q.run(d.storagePaths());
+    },
+
     async setReadOnly(on, unblock) {
       if (!on) await standby.disarm(); // an armed read_only=1 must not land after this
       const { d, q, session } = await use();

@@ -3,6 +3,7 @@
 // MmmError: MMM_MYSQL_UNREACHABLE (down, refused, link lost), MMM_TIMEOUT (hung), MMM_MYSQL_ERROR.
 import type { MysqlFacts, Position, ReplicationView } from '../../common/api/agent.js';
 import type { Secret } from '../../common/config/secret.js';
+import type { StoragePaths } from '../../common/mysql/dialect.js';
 
 export type MysqlState = MysqlFacts;
 
@@ -54,6 +55,8 @@ export interface MysqlOps {
   waitFor(target: WaitTarget, timeoutMs: number): Promise<WaitOutcome>;
   /** The server's own binlog position (GTID and coordinates). */
   ownPosition(): Promise<Position>;
+  /** Where mysqld writes (datadir, binlog directory); read for the disk space report. */
+  storagePaths?: (() => Promise<StoragePaths>) | undefined;
   /** Keeps a standby session open for armReadOnly (standby-read-only.ts); never throws. */
   prepareStandby?(): Promise<void>;
   /** Sends read_only=1 on the standby session without a deadline, for a hung mysqld; false: no standby ready. */

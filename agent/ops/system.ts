@@ -1,6 +1,6 @@
-// Host facts for the report and the start-up check: OS uptime (MMM's `UP:`) and the capabilities VIP handling
-// needs (CAP_NET_ADMIN for `ip addr`, CAP_NET_RAW for arping).
-import { readFile } from 'node:fs/promises';
+// Host facts for the report and the start-up check: OS uptime (MMM's `UP:`), free space where mysqld writes,
+// and the capabilities VIP handling needs (CAP_NET_ADMIN for `ip addr`, CAP_NET_RAW for arping).
+import { readFile, statfs } from 'node:fs/promises';
 
 export async function osUptimeSeconds(): Promise<number> {
   try {
@@ -9,6 +9,12 @@ export async function osUptimeSeconds(): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** Space of the filesystem holding `path`: what an unprivileged writer (mysqld) can still use, and the size. */
+export async function diskUsage(path: string): Promise<{ freeBytes: number; totalBytes: number }> {
+  const s = await statfs(path);
+  return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
 }
 
 const CAP_NET_ADMIN = 12n;

@@ -26,6 +26,7 @@ export const AGENT_ROUTES = {
   promote: { method: 'POST', path: '/v1/ops/promote' },
   repoint: { method: 'POST', path: '/v1/ops/repoint' },
   lease: { method: 'GET', path: '/v1/lease' },
+  disks: { method: 'GET', path: '/v1/disks' },
 } as const;
 
 /** Host states the monitor can set (spec §2.1). A fresh agent reports UNKNOWN until its first desired state. */
@@ -287,6 +288,22 @@ export interface LeaseView {
   readonly lastSelfFence: { readonly agoMs: number; readonly message: string } | null;
 }
 
+/** A filesystem mysqld writes to, as the agent's statfs sees it. */
+export interface DiskView {
+  readonly path: string;
+  /** What mysqld keeps there. */
+  readonly holds: readonly ('datadir' | 'binlog')[];
+  /** Bytes an unprivileged writer can still use. */
+  readonly freeBytes: number;
+  readonly totalBytes: number;
+}
+
+/** GET /v1/disks: the disk part of the status alone, without touching MySQL (answers while mysqld is stuck). */
+export interface DisksAnswer {
+  readonly host: string;
+  readonly disks: readonly DiskView[];
+}
+
 export interface AgentStatusReport {
   readonly apiVersion: number;
   readonly agentVersion: string;
@@ -306,6 +323,8 @@ export interface AgentStatusReport {
   readonly activeMaster: string | null;
   readonly stamp: MonitorStamp | null;
   readonly writer: WriterView;
+  /** Free space where mysqld writes (absent from older agents; empty when it could not be read). */
+  readonly disks?: readonly DiskView[];
 }
 
 // ---- request schemas (JSON Schema, used by the agent's fastify routes) ---------------------------------

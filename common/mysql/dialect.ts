@@ -176,6 +176,13 @@ export interface Dialect {
   connectionId(): Query<number>;
   /** Seconds since the server started (global status Uptime). */
   serverUptime(): Query<number>;
+  /** Where the server writes: @@datadir and the directory of @@log_bin_basename (null: binary log off). */
+  storagePaths(): Query<StoragePaths>;
+}
+
+export interface StoragePaths {
+  readonly datadir: string;
+  readonly binlogDir: string | null;
 }
 
 function badArg(message: string): MmmError {
@@ -379,6 +386,13 @@ export function dialectFor(version: ServerVersion): Dialect {
       withParser(statement("SHOW GLOBAL STATUS LIKE 'Uptime'"), (rows) =>
         new RowReader(onlyRow(rows, 'Uptime'), 'Uptime').number('Value'),
       ),
+    storagePaths: () =>
+      withParser(statement('SELECT @@GLOBAL.datadir AS datadir, @@GLOBAL.log_bin_basename AS binlog'), (rows) => {
+        const r = new RowReader(onlyRow(rows, 'storage paths'), 'storage paths');
+        const binlog = r.optString('binlog');
+        const cut = binlog === null ? -1 : binlog.lastIndexOf('/');
+        return { datadir: r.string('datadir'), binlogDir: binlog === null || cut <= 0 ? null : binlog.slice(0, cut) };
+      }),
   });
 }
 

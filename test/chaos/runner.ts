@@ -3,6 +3,8 @@
 // (InvariantSampler: at most one writable host, at most one holder of each VIP). After the scenario the
 // writes are stopped, the survivors converge, and every acknowledged write is looked up on the writer and on
 // every ONLINE replica. A run's figures: outcome, outage around the fault, lost writes, invariant violations.
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { boundVips } from '../lab/index.js';
@@ -19,6 +21,8 @@ export interface Scenario {
   readonly failover: boolean;
   /** Config the cluster needs (merged over the harness defaults), possibly depending on the lab id. */
   readonly config?: ClusterOptions['config'] | ((id: number) => ClusterOptions['config']);
+  /** Lab options the cluster needs (merged over semi-sync on). */
+  readonly lab?: Omit<NonNullable<ClusterOptions['lab']>, 'semiSync' | 'progress'>;
   /** Runs before a cluster for this scenario starts (files its config names). */
   readonly beforeCluster?: (id: number) => void;
   /** What the fault is (logged when it is injected). */
@@ -39,6 +43,8 @@ export interface RunContext {
   /** Marks the moment of the fault (the outage is measured around it). */
   fault(what: string): void;
   fail(reason: string): void;
+  /** Records a remark for the report (not a failure) and logs it. */
+  note(line: string): void;
   /** Polls `cond` every 200 ms for up to `timeoutMs`; on timeout records `what` as a failure. */
   waitFor(what: string, cond: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean>;
   /** For `ms`, checks `invariant` every 250 ms; the first time it is false records `what` as a failure. */
@@ -95,15 +101,19 @@ export class ClusterPool {
     this.#o = o;
   }
 
-  async get(s: Pick<Scenario, 'config' | 'beforeCluster'>): Promise<Cluster> {
+  async get(s: Pick<Scenario, 'config' | 'beforeCluster' | 'lab'>): Promise<Cluster> {
     const config = typeof s.config === 'function' ? s.config(this.#o.id) : s.config;
-    const key = JSON.stringify(config ?? {});
+    const key = JSON.stringify({ config: config ?? {}, lab: s.lab ?? {} });
     s.beforeCluster?.(this.#o.id);
     if (this.#cluster !== undefined && (key !== this.#config || !(await healthy(this.#cluster)))) await this.drop();
     if (this.#cluster === undefined) {
       const started = performance.now();
       // max_backlog 3 s for every scenario (replica-lag needs it), so one cluster serves them all
-      const c = await Cluster.start({ id: this.#o.id, lab: { semiSync: true }, config: { maxBacklog: 3, ...config } });
+      const c = await Cluster.start({
+        id: this.#o.id,
+        lab: { ...s.lab, semiSync: true },
+        config: { maxBacklog: 3, ...config },
+      });
       try {
         await c.run();
       } catch (e) {
@@ -133,6 +143,8 @@ async function healthy(c: Cluster): Promise<boolean> {
     const states = await c.states();
     if (!c.hosts.every((h) => states[h] === 'ONLINE')) return false;
     if ((await c.writerHolders()).join() !== 'db1') return false;
+    // a failover of an earlier run arms anti-flap: the next writer fault would find failovers held for an hour
+    if ((await c.command('failover_plan')).text.includes('anti-flap')) return false;
     const status = await c.lab.status();
     return status.every((s) => {
       const r = s.replication;
@@ -186,6 +198,10 @@ export async function runScenario(
       fail: (reason) => {
         failures.push(reason);
         log(`FAIL: ${reason}`);
+      },
+      note: (line) => {
+        notes.push(line);
+        log(line);
       },
       waitFor: async (what, cond, timeoutMs) => {
         const deadline = performance.now() + timeoutMs;
@@ -244,13 +260,20 @@ export async function runScenario(
     ctx.fault(s.fault);
     await s.run(ctx, c);
     await sleep(1000);
+    const endMs = performance.now();
     await w.stop();
     await sp.stop();
     const after = await afterChecks(c, w.ackedIds, downOnPurpose);
     failures.push(...after.failures);
     notes.push(...after.notes);
     // the longest pause of acknowledged writes from the last ack before the fault to the end of the run
-    const outage = w.maxGap(faultAtMs === undefined ? undefined : (w.lastAckBefore(faultAtMs)?.atMs ?? faultAtMs));
+    const from = faultAtMs === undefined ? undefined : (w.lastAckBefore(faultAtMs)?.atMs ?? faultAtMs);
+    const closed = w.maxGap(from);
+    // writes that had not resumed when the run ended: the pause lasts at least until then
+    const lastAck = w.acks[w.acks.length - 1]?.atMs ?? from;
+    const open = lastAck === undefined || endMs - lastAck < 1000 ? undefined : endMs - lastAck;
+    if (open !== undefined) notes.push(`no write acknowledged in the last ${Math.round(open)} ms of the run`);
+    const outage = open !== undefined && open > (closed?.ms ?? 0) ? { ms: open } : closed;
     const { violations, readerOverlap } = judgeViolations(reachableOnly(sp.violations, cutOffs));
     if (violations > 0) {
       const kinds = [
@@ -272,6 +295,13 @@ export async function runScenario(
       notes.push(`reader VIP on two hosts in ${readerOverlap.samples} isolated sample(s) (sampler resolution)`);
     }
     if (after.lost > 0) failures.push(`${after.lost} acknowledged writes lost`);
+    // MMM_CHAOS_LOGS=DIR keeps the daemons' logs of a failed run (the lab directory goes with the cluster)
+    const keep = process.env['MMM_CHAOS_LOGS'];
+    if (failures.length > 0 && keep !== undefined && keep !== '') {
+      const to = join(keep, `${s.name}-${run}-${seed}`);
+      cpSync(c.out, to, { recursive: true });
+      notes.push(`logs kept in ${to}`);
+    }
     return {
       scenario: s.name,
       run,

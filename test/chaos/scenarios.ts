@@ -2,11 +2,12 @@
 // what must happen (or must not: no failover while the writer is healthy), heals, and leaves the cluster as
 // healthy as it can. The invariants (one writable host, one holder per VIP) are checked all the time by the
 // runner's sampler; lost writes are counted by the runner after the run.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { boundVips } from '../lab/index.js';
+import { run as exec } from '../lab/proc.js';
 import type { Cluster } from './cluster.js';
-import type { RunContext, Scenario } from './runner.js';
+import { CHAOS_TABLE, type RunContext, type Scenario } from './runner.js';
 
 const WRITER = 'db1';
 const KEPT = 'SIGHUP: configuration not reloaded, keeping the running one';
@@ -76,18 +77,56 @@ async function heldOutWithErrant(ctx: RunContext, c: Cluster, h: string): Promis
 async function backOnline(ctx: RunContext, h: string, timeoutMs = 30_000): Promise<boolean> {
   const { c } = ctx;
   let was = 'ONLINE';
+  let heldOut: string | undefined;
   const ok = await ctx.waitFor(
     `${h} ONLINE again`,
     async () => {
       const s = await stateOf(c, h);
       if (s !== 'ONLINE') was = s ?? 'unknown';
-      if (s === 'AWAITING_RECOVERY') await c.command('set_online', h);
+      if (s === 'AWAITING_RECOVERY') {
+        const r = await c.command('set_online', h);
+        if (r.text.includes('is held out: errant transactions')) {
+          heldOut = r.text.trim();
+          return true;
+        }
+      }
       return s === 'ONLINE';
     },
     timeoutMs,
   );
+  if (ok && heldOut !== undefined) return divergedUnacked(ctx, h, heldOut);
   if (ok && was !== 'ONLINE') c.onlineSince.set(h, Date.now());
   return ok;
+}
+
+/**
+ * A failed writer may come back with transactions it committed but no client saw acknowledged (the crash or
+ * the cut came between its commit and the semi-sync acknowledgement, or it fell back to asynchronous): the
+ * monitor must hold it out (deploy/RUNBOOK.md §4, a rebuild). That is a pass only if every extra row is one
+ * the writer client never got an acknowledgement for; the cluster is then rebuilt for the next run.
+ */
+async function divergedUnacked(ctx: RunContext, h: string, refusal: string): Promise<boolean> {
+  const { c } = ctx;
+  const writer = (await c.writerHolders()).find((w) => w !== h && !ctx.isolated.has(w));
+  if (writer === undefined) {
+    ctx.fail(`${h} held out (${refusal}) while no other host holds the writer VIP`);
+    return false;
+  }
+  const ids = async (host: string): Promise<Set<number>> =>
+    new Set((await c.lab.sql(host, `SELECT id FROM ${CHAOS_TABLE}`)).map((r) => Number(r['id'])));
+  const [mine, theirs] = await Promise.all([ids(h), ids(writer)]);
+  const extra = [...mine].filter((id) => !theirs.has(id)).sort((a, b) => a - b);
+  const acked = new Set(ctx.writer.ackedIds);
+  const ackedExtra = extra.filter((id) => acked.has(id));
+  if (ackedExtra.length > 0) {
+    ctx.fail(`${h} held out with acknowledged writes ${ackedExtra.join(', ')} that writer ${writer} lacks`);
+    return false;
+  }
+  ctx.note(
+    `${h} came back diverged and is held out, as it must be: ${refusal.replace(/^ERROR: /, '')} ` +
+      `(${extra.length === 0 ? 'no client row' : `client rows ${extra.join(', ')}`}, never acknowledged); rebuilt for the next run`,
+  );
+  return true;
 }
 
 /**
@@ -590,6 +629,46 @@ const errantReturning: Scenario = {
   },
 };
 
+/**
+ * MariaDB does not fail a write on a full disk: the session waits for space (retrying every 60 s), every commit
+ * queues behind it, and SELECTs keep answering. No check fails, so the writer stays (a failover could not fence
+ * it either: read_only=1 waits for the stuck commit); what must happen is a warning in `show` while it lasts,
+ * nothing lost, and writes back within MariaDB's retry interval once space is freed.
+ */
+const diskFullWriter: Scenario = {
+  name: 'disk-full-writer',
+  title: "the writer's disk fills up, then space is freed",
+  failover: false,
+  // every datadir on a 128 MiB tmpfs of its own: db1's can be filled without touching the others
+  lab: { dataSizeMb: 128 },
+  fault: `fill the datadir filesystem of ${WRITER}`,
+  run: async (ctx, c) => {
+    const filler = `${c.lab.host(WRITER).data}/chaos-filler`;
+    const warning = `# Warning: host ${WRITER}: the filesystem of `;
+    const warned = async (): Promise<boolean> => (await c.command('show')).text.includes(warning);
+    await exec(['sh', '-c', `dd if=/dev/zero of=${filler} bs=1M 2>/dev/null; exit 0`]);
+    try {
+      await ctx.waitFor('show warns that the writer disk is full', warned, 10_000);
+      const since = ctx.writer.acks.length;
+      await ctx.hold(
+        'the writer stays (its checks pass; nothing to fail over to safely)',
+        holdMs(ctx, 3000, 8000),
+        () => writerIs(c, WRITER),
+      );
+      ctx.log(`writes acknowledged while the disk was full: ${ctx.writer.acks.length - since}`);
+    } finally {
+      rmSync(filler, { force: true });
+    }
+    const freedAt = Date.now();
+    await ctx.waitFor('the warning is gone once space is freed', async () => !(await warned()), 10_000);
+    const since = ctx.writer.acks.length;
+    // MariaDB looks at the disk again at most 60 s after it found it full
+    await ctx.waitFor('writes acknowledged again', () => ctx.writer.acks.length > since + 10, 75_000);
+    ctx.log(`writes resumed ${Date.now() - freedAt} ms after space was freed`);
+    await backOnline(ctx, WRITER, 30_000);
+  },
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   dropMonitorWriter,
   killWriterAgent,
@@ -607,6 +686,7 @@ export const SCENARIOS: readonly Scenario[] = [
   flappingWriter,
   bothMastersDown,
   errantReturning,
+  diskFullWriter,
 ];
 
 export function scenario(name: string): Scenario {

@@ -56,6 +56,11 @@ export interface LabOptions {
   readonly gtidStrictMode?: boolean;
   /** Extra [mariadbd] settings for every host, e.g. { 'max-connections': 200 }. */
   readonly mysqld?: Readonly<Record<string, CnfValue>>;
+  /**
+   * Give every host's datadir a tmpfs of its own of this many MiB (0: none, the default), so a test can fill
+   * one host's disk (chaos `disk-full-writer`) without touching the others. Unmounted by the teardown.
+   */
+  readonly dataSizeMb?: number;
   /** Install missing system packages (apt-get) before starting. Default true. */
   readonly install?: boolean;
   /** Receives a line per step (the CLI prints them). */
@@ -93,9 +98,13 @@ function resolveOptions(o: LabOptions): ResolvedLabOptions {
     heartbeatPeriod: o.heartbeatPeriod ?? 1,
     gtidStrictMode: o.gtidStrictMode ?? false,
     mysqld: o.mysqld ?? {},
+    dataSizeMb: o.dataSizeMb ?? 0,
   };
   if (!Number.isInteger(r.hosts) || r.hosts < 1 || r.hosts > MAX_HOSTS) {
     throw new MmmError('MMM_USAGE', `lab hosts: expected an integer 1..${MAX_HOSTS}, got ${String(r.hosts)}`);
+  }
+  if (!Number.isInteger(r.dataSizeMb) || r.dataSizeMb < 0 || (r.dataSizeMb > 0 && r.dataSizeMb < 64)) {
+    throw new MmmError('MMM_USAGE', `lab dataSizeMb: expected 0 (off) or whole MiB ≥ 64, got ${String(r.dataSizeMb)}`);
   }
   if (!Number.isInteger(r.slaveNetTimeout) || r.slaveNetTimeout < 1) {
     throw new MmmError('MMM_USAGE', `lab slaveNetTimeout: expected whole seconds ≥ 1, got ${r.slaveNetTimeout}`);
@@ -209,7 +218,13 @@ export class Lab {
       createNetwork(o.id, o.hosts),
       ...this.hosts.map(async (h) => {
         await mkdir(h.dir);
-        await Promise.all([copyDir(template, h.data), writeFile(h.cnf, this.cnfOf(h))]);
+        if (o.dataSizeMb > 0) {
+          await mkdir(h.data, { recursive: true });
+          await run(['mount', '-t', 'tmpfs', '-o', `size=${o.dataSizeMb}m,mode=0750`, `mmm-lab-${o.id}`, h.data]);
+          await Promise.all([copyDir(`${template}/.`, h.data), writeFile(h.cnf, this.cnfOf(h))]);
+        } else {
+          await Promise.all([copyDir(template, h.data), writeFile(h.cnf, this.cnfOf(h))]);
+        }
       }),
     ]);
     progress(`lab ${o.id}: network and ${o.hosts} datadirs ready (${Date.now() - started} ms)`);

@@ -10,6 +10,7 @@ export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPT
 export const AGENT_ROUTES: readonly (readonly [Method, string])[] = [
   ['GET', '/v1/status'],
   ['GET', '/v1/lease'],
+  ['GET', '/v1/disks'],
   ['PUT', '/v1/desired-state'],
   ['POST', '/v1/ops/fence'],
   ['POST', '/v1/ops/catch-up'],

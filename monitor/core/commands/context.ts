@@ -1,6 +1,7 @@
 // Shared plumbing of the `mmm_control` commands: what a command gets (model, config, the agents'
 // reachability from the last tick, `now`), what it returns (MMM's answer plus the changes to apply), and a
 // small working object that collects pushes, kills and a switchover request next to the model draft.
+import type { DiskView } from '../../../common/api/agent.js';
 import type { CommandExitCode, CommandResponse } from '../../../common/api/monitor.js';
 import type { Config } from '../../../common/config/types.js';
 import { Draft } from '../draft.js';
@@ -31,6 +32,8 @@ export interface CommandContext {
   readonly options?: CoreOptions;
   /** What the failover commands and explanations need from the shell (issue 6). */
   readonly failover?: FailoverContext;
+  /** Free space where each host's mysqld writes, from its agent's last report. */
+  readonly disks?: Readonly<Record<string, readonly DiskView[] | undefined>>;
 }
 
 export interface FailoverContext {

@@ -3,6 +3,7 @@ import { CHECK_NAMES, type CheckName } from '../../../common/config/types.js';
 import { HELP_TEXT, say } from '../messages.js';
 import { checkRows, renderChecks } from '../render/checks.js';
 import { renderShow, showData } from '../render/show.js';
+import { diskLevel, diskWarnings } from '../render/disk.js';
 import { failoverExplanation } from '../render/explain.js';
 import type { CommandRun, CommandOutcome } from './context.js';
 
@@ -20,11 +21,17 @@ export function ping(run: CommandRun): CommandOutcome {
 export function show(run: CommandRun): CommandOutcome {
   const model = run.d.toModel();
   const explain = failoverExplanation(model, run.d.topo, run.ctx.failover?.inProgress ?? '');
+  const disks = run.ctx.disks ?? {};
+  const disk = diskWarnings(disks, run.d.topo.hostNames);
   const data = showData(model, run.d.topo);
-  return run.finish(
-    renderShow(model, run.d.topo) + explain,
-    explain === '' ? data : { ...data, failover: explainData(run) },
+  const problems = run.d.topo.hostNames.flatMap((host) =>
+    (disks[host] ?? []).filter((d) => diskLevel(d) !== 'ok').map((d) => ({ host, level: diskLevel(d), ...d })),
   );
+  return run.finish(renderShow(model, run.d.topo) + explain + disk, {
+    ...data,
+    ...(explain === '' ? {} : { failover: explainData(run) }),
+    ...(problems.length === 0 ? {} : { disks: problems }),
+  });
 }
 
 /** `mode`: ACTIVE, MANUAL, WAIT or PASSIVE. */

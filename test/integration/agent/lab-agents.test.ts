@@ -1,7 +1,7 @@
 // mmm_agentd for real: one agent process inside each host's network namespace of a 4-host MariaDB lab (id 30),
 // driven over HTTP from the root namespace the way the monitor drives it. VIPs, read_only, sessions and
 // replication are checked on the servers themselves, never through the agent's own report alone.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import {
   type CatchUpResult,
   type DesiredState,
   type DesiredStateResult,
+  type DisksAnswer,
   type FenceResult,
   type PromoteResult,
   type RepointResult,
@@ -136,7 +137,8 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
 }
 
 beforeAll(async () => {
-  lab = await Lab.up({ id: ID });
+  // each datadir on a 96 MiB tmpfs of its own: the disk report test fills one
+  lab = await Lab.up({ id: ID, dataSizeMb: 96 });
   dir = join(`/tmp/mmm-lab/${ID}`, 'agents');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
@@ -483,6 +485,31 @@ describe('mmm_agentd in a lab', () => {
     const back = await client('db4').get<AgentStatusReport>(AGENT_ROUTES.status.path);
     expect(back.mysql.up).toBe(true);
     await desired('db4', []);
+  });
+
+  it('disk report: free space of the datadir filesystem, also at /v1/disks while mysqld is frozen', async () => {
+    const data = lab.host('db4').data;
+    const MiB = 1024 * 1024;
+    const report = await client('db4').get<AgentStatusReport>(AGENT_ROUTES.status.path);
+    expect(report.disks).toHaveLength(1);
+    const d = report.disks?.[0];
+    expect(d?.path).toBe(data);
+    expect(d?.holds).toEqual(['datadir', 'binlog']);
+    expect(d?.totalBytes).toBe(96 * MiB);
+    expect(d?.freeBytes).toBeGreaterThan(20 * MiB);
+    const filler = `${data}/test-filler`;
+    await lab.stop('db4'); // the disks answer needs no MySQL
+    try {
+      writeFileSync(filler, Buffer.alloc((d?.freeBytes ?? 0) - 256 * 1024));
+      const full = await client('db4').get<DisksAnswer>(AGENT_ROUTES.disks.path, { timeoutMs: 3000 });
+      expect(full.host).toBe('db4');
+      expect(full.disks[0]?.freeBytes).toBeLessThan(MiB);
+    } finally {
+      rmSync(filler, { force: true });
+      await lab.cont('db4');
+    }
+    const after = await client('db4').get<DisksAnswer>(AGENT_ROUTES.disks.path);
+    expect(after.disks[0]?.freeBytes).toBeGreaterThan(20 * MiB);
   });
 
   it('mysqld hung (SIGSTOP): the report comes back in bounded time saying MySQL cannot be read', async () => {

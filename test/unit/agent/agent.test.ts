@@ -376,6 +376,59 @@ describe('failover operations', () => {
   });
 });
 
+describe('disk report', () => {
+  const MiB = 1024 * 1024;
+  /** A FakeMysql whose storagePaths answers `paths`, and the count of those reads. */
+  const withPaths = (datadir: string, binlogDir: string): { mysql: FakeMysql; reads: () => number } => {
+    const mysql = new FakeMysql();
+    let n = 0;
+    mysql.storagePaths = () => {
+      n++;
+      return Promise.resolve({ datadir, binlogDir });
+    };
+    return { mysql, reads: () => n };
+  };
+
+  it('statfs of the datadir and the binlog directory, read once from mysqld; still reported while mysqld is down', async () => {
+    const { mysql, reads } = withPaths('/var/lib/mysql/', '/var/log/mysql');
+    const asked: string[] = [];
+    const r = await rig({
+      mysql,
+      diskUsage: (path) => {
+        asked.push(path);
+        return Promise.resolve({ freeBytes: path === '/var/lib/mysql' ? 0 : 50 * MiB, totalBytes: 100 * MiB });
+      },
+    });
+    expect((await r.agent.status()).disks).toEqual([
+      { path: '/var/lib/mysql', holds: ['datadir'], freeBytes: 0, totalBytes: 100 * MiB },
+      { path: '/var/log/mysql', holds: ['binlog'], freeBytes: 50 * MiB, totalBytes: 100 * MiB },
+    ]);
+    await r.agent.status();
+    expect(reads()).toBe(1);
+    expect(asked).toEqual(['/var/lib/mysql', '/var/log/mysql', '/var/lib/mysql', '/var/log/mysql']);
+    // mysqld down or stuck: the paths are known, statfs needs no MySQL
+    mysql.down = unreachable();
+    expect((await r.agent.status()).disks).toHaveLength(2);
+  });
+
+  it('one entry when the binlog lives in the datadir; an unreadable filesystem is not reported, paths read again', async () => {
+    const { mysql, reads } = withPaths('/data', '/data');
+    let fail = false;
+    const r = await rig({
+      mysql,
+      diskUsage: () => (fail ? Promise.reject(new Error('EACCES')) : Promise.resolve({ freeBytes: 1, totalBytes: 2 })),
+    });
+    expect((await r.agent.status()).disks).toEqual([
+      { path: '/data', holds: ['datadir', 'binlog'], freeBytes: 1, totalBytes: 2 },
+    ]);
+    fail = true;
+    expect((await r.agent.status()).disks).toEqual([]);
+    fail = false;
+    await r.agent.status();
+    expect(reads()).toBe(2);
+  });
+});
+
 /** writer_lease 3 s (fakes.ts): a held writer waits a third of it for a restarted monitor. */
 const LEASE_GRACE_MS = 1000;
 

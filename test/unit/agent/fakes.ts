@@ -143,6 +143,8 @@ export class FakeMysql implements MysqlOps {
   readonly changes: ChangeSourceRequest[] = [];
   readonly waits: { target: WaitTarget; timeoutMs: number }[] = [];
   lastKill: KillOptions | undefined;
+  /** Where mysqld writes (the disk report); undefined: not offered, as by an older implementation. */
+  storagePaths: MysqlOps['storagePaths'];
 
   #check(): void {
     if (this.down !== undefined) throw this.down;
@@ -273,6 +275,7 @@ export async function rig(
     network?: FakeNetwork;
     mysql?: FakeMysql;
     clock?: FakeClock;
+    diskUsage?: (path: string) => Promise<{ freeBytes: number; totalBytes: number }>;
   } = {},
 ): Promise<Rig> {
   const network = opts.network ?? new FakeNetwork();
@@ -292,6 +295,7 @@ export async function rig(
     logger: silentLogger(),
     version: 'test',
     now: clock.now,
+    ...(opts.diskUsage === undefined ? {} : { diskUsage: opts.diskUsage }),
   });
   return Object.assign(partial, { agent, network, mysql, clock, store });
 }

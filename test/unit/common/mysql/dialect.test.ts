@@ -295,6 +295,22 @@ describe('golden SQL per flavor and version', () => {
         .parse([{ Variable_name: 'Uptime', Value: '4711' }]),
     ).toBe(4711);
   });
+
+  it('storage paths: datadir and the binlog directory', () => {
+    golden(
+      (d) => d.storagePaths(),
+      [[LABELS, 'SELECT @@GLOBAL.datadir AS datadir, @@GLOBAL.log_bin_basename AS binlog']],
+    );
+    const q = dialect('MariaDB 10.11').storagePaths();
+    expect(q.parse([{ datadir: '/var/lib/mysql/', binlog: '/var/log/mysql/mysql-bin' }])).toEqual({
+      datadir: '/var/lib/mysql/',
+      binlogDir: '/var/log/mysql',
+    });
+    expect(q.parse([{ datadir: '/var/lib/mysql/', binlog: null }])).toEqual({
+      datadir: '/var/lib/mysql/',
+      binlogDir: null,
+    });
+  });
 });
 
 describe('values in SQL', () => {

@@ -1,5 +1,6 @@
 // Builders for the monitor core's tests: the lab's seed layout (db1/db2 masters, db3/db4 slaves, one writer VIP,
 // four reader VIPs), check statuses, and models with chosen states and role owners.
+import type { DiskView } from '../../../../common/api/agent.js';
 import type { CheckName, Config, HostConfig, MonitorConfig, RoleConfig } from '../../../../common/config/types.js';
 import { Secret } from '../../../../common/config/secret.js';
 import { buildTopology } from '../../../../monitor/core/topology.js';
@@ -225,6 +226,8 @@ export interface CommandOptions {
   readonly failback?: boolean;
   /** UTC offset in minutes (default 0). */
   readonly offset?: number;
+  /** Disk reports per host (the agents' last status). */
+  readonly disks?: Readonly<Record<string, readonly DiskView[]>>;
 }
 
 /** Runs one mmm_control command against `m`. */
@@ -235,5 +238,6 @@ export function command(m: ClusterModel, args: readonly string[], o: CommandOpti
     agentReachable: (h) => !(o.unreachable ?? []).includes(h),
     utcOffset: () => o.offset ?? 0,
     options: { failback: o.failback ?? true },
+    ...(o.disks === undefined ? {} : { disks: o.disks }),
   });
 }

@@ -68,7 +68,7 @@ describe('decide with facts', () => {
     if (db1 === undefined) throw new Error('no db1');
     const returned: ClusterModel = { ...down.model, hosts: { ...down.model.hosts, db1: { ...db1, state: 'ONLINE' } } };
     const back = tick(returned, { checks: { db1: checks(), db2: checks({ mysql: false }) } }, T0 + 5_000);
-    expect(owners(back.model)[WRITER_IP]).toBe("db1");
+    expect(owners(back.model)[WRITER_IP]).toBe('db1');
     expect(back.model.failover?.lastAuto).toBeUndefined();
     expect(back.model.failover?.orphanedBy).toBeUndefined();
   });
