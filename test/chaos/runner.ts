@@ -127,6 +127,11 @@ export class ClusterPool {
     return this.#cluster;
   }
 
+  /** The cluster in use, if any. */
+  get current(): Cluster | undefined {
+    return this.#cluster;
+  }
+
   async drop(): Promise<void> {
     const c = this.#cluster;
     this.#cluster = undefined;
@@ -295,13 +300,7 @@ export async function runScenario(
       notes.push(`reader VIP on two hosts in ${readerOverlap.samples} isolated sample(s) (sampler resolution)`);
     }
     if (after.lost > 0) failures.push(`${after.lost} acknowledged writes lost`);
-    // MMM_CHAOS_LOGS=DIR keeps the daemons' logs of a failed run (the lab directory goes with the cluster)
-    const keep = process.env['MMM_CHAOS_LOGS'];
-    if (failures.length > 0 && keep !== undefined && keep !== '') {
-      const to = join(keep, `${s.name}-${run}-${seed}`);
-      cpSync(c.out, to, { recursive: true });
-      notes.push(`logs kept in ${to}`);
-    }
+    if (failures.length > 0) keepLogs(c, `${s.name}-${run}-${seed}`, notes);
     return {
       scenario: s.name,
       run,
@@ -320,6 +319,17 @@ export async function runScenario(
   } catch (e) {
     await writer?.stop().catch(() => undefined);
     await sampler?.stop().catch(() => undefined);
+    // where the harness broke: the first frames of the stack
+    const where =
+      e instanceof Error
+        ? (e.stack ?? '')
+            .split('\n')
+            .slice(1, 5)
+            .map((l) => l.trim())
+        : [];
+    if (where.length > 0) notes.push(`harness error at ${where.join(' < ')}`);
+    const c = pool.current;
+    if (c !== undefined) keepLogs(c, `${s.name}-${run}-${seed}`, notes);
     await pool.drop().catch(() => undefined);
     return {
       scenario: s.name,
@@ -336,6 +346,19 @@ export async function runScenario(
       finalWriter: null,
       durationMs: Math.round(performance.now() - started),
     };
+  }
+}
+
+/** MMM_CHAOS_LOGS=DIR keeps the daemons' logs of a failed run (the lab directory goes with the cluster). */
+function keepLogs(c: Cluster, name: string, notes: string[]): void {
+  const keep = process.env['MMM_CHAOS_LOGS'];
+  if (keep === undefined || keep === '') return;
+  const to = join(keep, name);
+  try {
+    cpSync(c.out, to, { recursive: true });
+    notes.push(`logs kept in ${to}`);
+  } catch (e) {
+    notes.push(`logs not kept: ${String(e)}`);
   }
 }
 
