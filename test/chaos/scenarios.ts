@@ -629,6 +629,28 @@ const errantReturning: Scenario = {
   },
 };
 
+/** The planned move under writes (issue 10's soak mixes switchovers with the faults): there and back. */
+const switchover: Scenario = {
+  name: 'switchover',
+  title: 'planned switchover there and back (move_role writer)',
+  failover: false,
+  fault: 'mmm_control move_role writer db2',
+  run: async (ctx, c) => {
+    for (const to of ['db2', WRITER]) {
+      const r = await c.command('move_role', 'writer', to);
+      if (r.exitCode !== 0) {
+        ctx.fail(`move_role writer ${to} refused: ${r.text.trim()}`);
+        return;
+      }
+      ctx.log(`move_role writer ${to}: ${r.text.trim()}`);
+      await ctx.waitFor(`writer VIP on ${to}`, () => writerIs(c, to), 10_000);
+      const since = ctx.writer.acks.length;
+      await ctx.waitFor('writes acknowledged again', () => ctx.writer.acks.length > since + 10, 10_000);
+      if (to !== WRITER) await ctx.pause('writer on db2', 500, 3000);
+    }
+  },
+};
+
 /**
  * MariaDB does not fail a write on a full disk: the session waits for space (retrying every 60 s), every commit
  * queues behind it, and SELECTs keep answering. No check fails, so the writer stays (a failover could not fence
@@ -687,6 +709,7 @@ export const SCENARIOS: readonly Scenario[] = [
   bothMastersDown,
   errantReturning,
   diskFullWriter,
+  switchover,
 ];
 
 export function scenario(name: string): Scenario {

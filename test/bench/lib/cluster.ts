@@ -234,7 +234,8 @@ export class BenchCluster {
           `set_online ${h}`,
           async () => {
             const r = await this.command('set_online', h);
-            return r.exitCode === 0 || r.text.includes('already ONLINE') ? r : undefined;
+            if (r.exitCode === 0 || r.text.includes('already ONLINE')) return r;
+            throw new Error(r.text.trim()); // kept as the reason if it never succeeds
           },
           60_000,
         );
