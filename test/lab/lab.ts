@@ -269,7 +269,8 @@ export class Lab {
       semiSyncTimeoutMs: o.semiSync ? o.semiSyncTimeoutMs : undefined,
       semiSyncMaster: this.hosts.some((r) => r.initialSource === h.n),
       gtidStrictMode: o.gtidStrictMode,
-      extra: o.mysqld,
+      // db1 serves a binlog dump to every other host: 100 connections (the template's) ran out at 100 hosts
+      extra: { 'max-connections': Math.max(100, o.hosts + 60), ...o.mysqld },
     });
   }
 
