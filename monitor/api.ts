@@ -32,6 +32,7 @@ export async function createMonitorApi(daemon: MonitorDaemon, auth: HttpAuth, lo
       checks: daemon.checksMetrics(),
       tick: daemon.tickStats,
       epoch: daemon.epoch,
+      disks: daemon.disks,
     });
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });

@@ -353,6 +353,11 @@ export class MonitorDaemon {
     this.#disks[host] = disks;
   }
 
+  /** Per host: free space where its mysqld writes, from the agent's last report (metrics, show). */
+  get disks(): Readonly<Record<string, readonly DiskView[]>> {
+    return this.#disks;
+  }
+
   #commandContext(now: number): Parameters<typeof runCommand>[2] {
     return {
       disks: this.#disks,

@@ -1,5 +1,6 @@
 // GET /metrics of the monitor API: Prometheus text exposition (version 0.0.4) of the live model, the checks
 // and the tick. Pure: everything comes in as arguments.
+import type { DiskView } from '../common/api/agent.js';
 import { CHECK_NAMES, type Config } from '../common/config/types.js';
 import { cumulativeBuckets, LATENCY_BUCKETS_MS, type ChecksMetrics } from './checks/index.js';
 import { HOST_STATES, MODES, type ClusterModel } from './core/index.js';
@@ -12,6 +13,8 @@ export interface MetricsInput {
   readonly checks: ChecksMetrics;
   readonly tick: { readonly count: number; readonly lastDurationMs: number };
   readonly epoch: number;
+  /** Free space where each host's mysqld writes, from its agent's last report. */
+  readonly disks?: Readonly<Record<string, readonly DiskView[] | undefined>>;
 }
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -59,6 +62,18 @@ export function renderMetrics(m: MetricsInput): string {
       const r = m.checkResult(host, check);
       x.sample('mmm_check_ok', { host, check }, r === 'ok' ? 1 : r === 'failed' ? 0 : -1);
     }
+  }
+  x.family(
+    'mmm_host_disk_free_bytes',
+    'gauge',
+    "Bytes mysqld can still write on the filesystem of a path (agent's statfs).",
+  );
+  for (const host of hosts) {
+    for (const d of m.disks?.[host] ?? []) x.sample('mmm_host_disk_free_bytes', { host, path: d.path }, d.freeBytes);
+  }
+  x.family('mmm_host_disk_size_bytes', 'gauge', 'Size of that filesystem.');
+  for (const host of hosts) {
+    for (const d of m.disks?.[host] ?? []) x.sample('mmm_host_disk_size_bytes', { host, path: d.path }, d.totalBytes);
   }
   renderCheckLatency(x, m.checks);
   x.family('mmm_tick_duration_seconds', 'gauge', 'Duration of the last monitor tick.');

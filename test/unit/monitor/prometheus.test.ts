@@ -35,6 +35,7 @@ describe('renderMetrics', () => {
     checks,
     tick: { count: 5, lastDurationMs: 12 },
     epoch: 4,
+    disks: { db1: [{ path: '/var/lib/mysql', holds: ['datadir', 'binlog'], freeBytes: 1024, totalBytes: 4096 }] },
   });
 
   it('exposes host states, roles, reachability, checks, latency and the tick', () => {
@@ -52,6 +53,8 @@ describe('renderMetrics', () => {
       'mmm_ticks_total 5',
       'mmm_monitor_epoch 4',
       'mmm_monitor_mode{mode="ACTIVE"} 1',
+      'mmm_host_disk_free_bytes{host="db1",path="/var/lib/mysql"} 1024',
+      'mmm_host_disk_size_bytes{host="db1",path="/var/lib/mysql"} 4096',
     ]) {
       expect(text).toContain(sample);
     }
