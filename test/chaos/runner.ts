@@ -25,6 +25,8 @@ export interface Scenario {
   readonly lab?: Omit<NonNullable<ClusterOptions['lab']>, 'semiSync' | 'progress'>;
   /** Runs before a cluster for this scenario starts (files its config names). */
   readonly beforeCluster?: (id: number) => void;
+  /** Runs once the cluster this scenario used is taken down (removes what beforeCluster made). */
+  readonly afterCluster?: (id: number) => void;
   /** What the fault is (logged when it is injected). */
   readonly fault: string;
   /** Runs before the random pause that precedes the fault. */
@@ -96,16 +98,19 @@ export class ClusterPool {
   readonly #o: RunnerOptions;
   #cluster: Cluster | undefined;
   #config: string | undefined;
+  /** afterCluster hooks of the scenarios that used the cluster in use. */
+  readonly #cleanups = new Set<(id: number) => void>();
 
   constructor(o: RunnerOptions) {
     this.#o = o;
   }
 
-  async get(s: Pick<Scenario, 'config' | 'beforeCluster' | 'lab'>): Promise<Cluster> {
+  async get(s: Pick<Scenario, 'config' | 'beforeCluster' | 'afterCluster' | 'lab'>): Promise<Cluster> {
     const config = typeof s.config === 'function' ? s.config(this.#o.id) : s.config;
     const key = JSON.stringify({ config: config ?? {}, lab: s.lab ?? {} });
-    s.beforeCluster?.(this.#o.id);
     if (this.#cluster !== undefined && (key !== this.#config || !(await healthy(this.#cluster)))) await this.drop();
+    s.beforeCluster?.(this.#o.id);
+    if (s.afterCluster !== undefined) this.#cleanups.add(s.afterCluster);
     if (this.#cluster === undefined) {
       const started = performance.now();
       // max_backlog 3 s for every scenario (replica-lag needs it), so one cluster serves them all
@@ -135,9 +140,12 @@ export class ClusterPool {
   async drop(): Promise<void> {
     const c = this.#cluster;
     this.#cluster = undefined;
-    if (c === undefined) return;
-    const left = await c.stop();
-    if (left.length > 0) this.#o.log(`lab leftovers: ${left.join(', ')}`);
+    if (c !== undefined) {
+      const left = await c.stop();
+      if (left.length > 0) this.#o.log(`lab leftovers: ${left.join(', ')}`);
+    }
+    for (const f of this.#cleanups) f(this.#o.id);
+    this.#cleanups.clear();
   }
 }
 

@@ -496,6 +496,9 @@ function agentKilledIsolated(stonith: boolean): Scenario {
       ? {
           config: (id: number) => ({ monitorLines: [`  kill_host_bin: ${killHostPath(id)}`] }),
           beforeCluster: writeKillHost,
+          afterCluster: (id: number) => {
+            rmSync(killHostPath(id), { force: true });
+          },
         }
       : {}),
     run: async (ctx, c) => {
