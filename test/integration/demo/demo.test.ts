@@ -11,8 +11,17 @@ import { allPids, cmdline } from '../../lab/proc.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
-const demo = async (...args: string[]): Promise<string> =>
-  (await run('bash', ['scripts/demo.sh', ...args], { cwd: ROOT, timeout: 150_000 })).stdout;
+/** Runs the demo; a failure carries what it printed (the step that failed says why). */
+async function demo(...args: string[]): Promise<string> {
+  try {
+    return (await run('bash', ['scripts/demo.sh', ...args], { cwd: ROOT, timeout: 150_000 })).stdout;
+  } catch (e) {
+    const out = e as { message?: string; stdout?: string; stderr?: string };
+    throw new Error(`${out.message ?? String(e)}\n--- stdout\n${out.stdout ?? ''}\n--- stderr\n${out.stderr ?? ''}`, {
+      cause: e,
+    });
+  }
+}
 
 /** Live processes running the demo's monitor (dist/monitor/main.js with the demo config). */
 async function demoMonitors(): Promise<number[]> {
