@@ -221,10 +221,10 @@ export class Lab {
         if (o.dataSizeMb > 0) {
           await mkdir(h.data, { recursive: true });
           await run(['mount', '-t', 'tmpfs', '-o', `size=${o.dataSizeMb}m,mode=0750`, `mmm-lab-${o.id}`, h.data]);
-          await Promise.all([copyDir(`${template}/.`, h.data), writeFile(h.cnf, this.cnfOf(h))]);
-        } else {
-          await Promise.all([copyDir(template, h.data), writeFile(h.cnf, this.cnfOf(h))]);
         }
+        // into the mounted directory, or as the new directory
+        const from = o.dataSizeMb > 0 ? `${template}/.` : template;
+        await Promise.all([copyDir(from, h.data), writeFile(h.cnf, this.cnfOf(h))]);
       }),
     ]);
     progress(`lab ${o.id}: network and ${o.hosts} datadirs ready (${Date.now() - started} ms)`);

@@ -3,7 +3,7 @@ import { CHECK_NAMES, type CheckName } from '../../../common/config/types.js';
 import { HELP_TEXT, say } from '../messages.js';
 import { checkRows, renderChecks } from '../render/checks.js';
 import { renderShow, showData } from '../render/show.js';
-import { diskLevel, diskWarnings } from '../render/disk.js';
+import { diskProblems, diskWarnings } from '../render/disk.js';
 import { failoverExplanation } from '../render/explain.js';
 import type { CommandRun, CommandOutcome } from './context.js';
 
@@ -24,9 +24,7 @@ export function show(run: CommandRun): CommandOutcome {
   const disks = run.ctx.disks ?? {};
   const disk = diskWarnings(disks, run.d.topo.hostNames);
   const data = showData(model, run.d.topo);
-  const problems = run.d.topo.hostNames.flatMap((host) =>
-    (disks[host] ?? []).filter((d) => diskLevel(d) !== 'ok').map((d) => ({ host, level: diskLevel(d), ...d })),
-  );
+  const problems = diskProblems(disks, run.d.topo.hostNames);
   return run.finish(renderShow(model, run.d.topo) + explain + disk, {
     ...data,
     ...(explain === '' ? {} : { failover: explainData(run) }),

@@ -39,18 +39,26 @@ export function describeDisk(d: DiskView): string {
     : `${where} is almost full, ${space}`;
 }
 
+/** Every reported filesystem that is not ok, in host order, with its level. */
+export function diskProblems(
+  disks: Readonly<Record<string, readonly DiskView[] | undefined>>,
+  hosts: readonly string[],
+): (DiskView & { readonly host: string; readonly level: DiskLevel })[] {
+  return hosts.flatMap((host) =>
+    (disks[host] ?? []).map((d) => ({ host, level: diskLevel(d), ...d })).filter((p) => p.level !== 'ok'),
+  );
+}
+
 /** `# Warning:` lines for `show`, in host order; '' when every reported filesystem is ok. */
 export function diskWarnings(
   disks: Readonly<Record<string, readonly DiskView[] | undefined>>,
   hosts: readonly string[],
 ): string {
   let out = '';
-  for (const h of hosts) {
-    for (const d of disks[h] ?? []) {
-      if (diskLevel(d) === 'ok') continue;
-      out += `# Warning: host ${h}: ${describeDisk(d)}\n`;
-      if (diskLevel(d) === 'full')
-        out += `#   Free space on ${h} (old binlogs: PURGE BINARY LOGS; other files); writes resume within a minute.\n`;
+  for (const p of diskProblems(disks, hosts)) {
+    out += `# Warning: host ${p.host}: ${describeDisk(p)}\n`;
+    if (p.level === 'full') {
+      out += `#   Free space on ${p.host} (old binlogs: PURGE BINARY LOGS; other files); writes resume within a minute.\n`;
     }
   }
   return out;
