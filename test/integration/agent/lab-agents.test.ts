@@ -274,7 +274,12 @@ describe('mmm_agentd in a lab', () => {
     // the first statement mysqld runs after it resumes is the armed one (it was in its socket already); the
     // agent's pending fence then kills client sessions for a moment, so a killed probe is asked again
     expect(await until('an answer from db1', async () => readOnly('db1').catch(() => undefined))).toBe(1);
-    const log = readFileSync(join(dir, 'db1-agent.log'), 'utf8');
+    // the agent logs the landing when the armed statement returns, which may be just after our probe's answer
+    const landed = /armed read_only=1 landed \d+ ms after it was sent/;
+    const log = await until('the landing in the agent log', () => {
+      const text = readFileSync(join(dir, 'db1-agent.log'), 'utf8');
+      return landed.test(text) ? text : undefined;
+    }).catch(() => readFileSync(join(dir, 'db1-agent.log'), 'utf8'));
     expect(log).toMatch(/read_only=1 armed on the standby session/);
     expect(log).toMatch(/armed read_only=1 landed \d+ ms after it was sent/);
     // opened again later: read_only=0 sticks (nothing armed is left to close it again)
