@@ -87,6 +87,11 @@ export interface MonitorDaemonOptions {
   readonly runKill?: (bin: string, host: string, pingOk: boolean) => Promise<void>;
   /** Waits (the writer-lease wait of a recovery); default: a timer that `signal` cancels. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Run ticks on the daemon's own timer (every `tick` s, and soon after a command or a check change); default
+   * true. Unit tests turn it off and drive every tick with tickNow(), so no tick slips in between their steps.
+   */
+  readonly autoTick?: boolean;
 }
 
 /** What `#lastSent` keeps per host (as JSON): the desired state and the lease relay it carried. */
@@ -148,6 +153,7 @@ export class MonitorDaemon {
   #ticking = false;
   #again = false;
   #stopped = false;
+  readonly #autoTick: boolean;
   #unsubscribe: (() => void) | undefined;
   #tick: TickStats = { count: 0, lastDurationMs: 0, lastAt: 0 };
   readonly #executor: RecoveryExecutor;
@@ -169,6 +175,7 @@ export class MonitorDaemon {
     this.#net = opts.network;
     this.#now = opts.now ?? Date.now;
     this.#runKill = opts.runKill ?? execKill;
+    this.#autoTick = opts.autoTick ?? true;
     this.#executor = new RecoveryExecutor({
       agents: this.#agents,
       logger: this.#log,
@@ -500,7 +507,7 @@ export class MonitorDaemon {
   }
 
   #schedule(delayMs: number): void {
-    if (this.#stopped) return;
+    if (this.#stopped || !this.#autoTick) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#loop(), delayMs);
   }

@@ -177,6 +177,7 @@ function makeDaemon(config: Config): MonitorDaemon {
     checks,
     network: net,
     now: () => now,
+    autoTick: false, // every tick is a tickNow() of the test: none slips in between its steps
     runKill: async (bin, host, pingOk) => {
       kills.push(`${bin} ${host} ${pingOk ? 1 : 0}`);
       return killWorks ? Promise.resolve() : Promise.reject(new Error('kill_host failed'));
