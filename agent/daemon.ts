@@ -7,6 +7,7 @@ import { authFromSocketConfig, loadTlsMaterial } from '../common/http/auth.js';
 import type { HttpServer } from '../common/http/server.js';
 import type { Logger } from '../common/log/index.js';
 import { Agent } from './agent.js';
+import { DumpReaper, readProcTcpTables } from './dump-reaper.js';
 import { createMysqlOps } from './ops/mysql-ops.js';
 import { createNetworkOps } from './ops/network.js';
 import { diskUsage, missingNetCapabilities, osUptimeSeconds } from './ops/system.js';
@@ -77,15 +78,24 @@ export async function startAgentDaemon(opts: AgentDaemonOptions): Promise<AgentD
   }
 
   let peers: PeerClients = createPeerClients(setup.peers, auth, tls);
+  const mysql = createMysqlOps({
+    endpoint: { host: host.ip, port: host.mysqlPort, user: host.agentUser, password: host.agentPassword },
+    timeouts: MYSQL_TIMEOUTS,
+    logger,
+    hostByIp: (ip) => hostByIp(setup, ip),
+  });
+  const reaper = new DumpReaper({
+    readTcpTables: readProcTcpTables,
+    dumpSessions: async () => (mysql.sessions === undefined ? [] : mysql.sessions()),
+    kill: async (id) => mysql.killSession?.(id),
+    mysqlPort: host.mysqlPort,
+    hostByIp: (ip) => hostByIp(setup, ip),
+    logger,
+  });
   const agent = await Agent.create({
     setup,
     network: createNetworkOps({ iface: host.clusterInterface, logger }),
-    mysql: createMysqlOps({
-      endpoint: { host: host.ip, port: host.mysqlPort, user: host.agentUser, password: host.agentPassword },
-      timeouts: MYSQL_TIMEOUTS,
-      logger,
-      hostByIp: (ip) => hostByIp(setup, ip),
-    }),
+    mysql,
     store: createStateStore(host.statePath ?? DEFAULT_STATE_PATH),
     askPeers: (timeoutMs) => peers.ask(timeoutMs),
     logger,
@@ -101,6 +111,7 @@ export async function startAgentDaemon(opts: AgentDaemonOptions): Promise<AgentD
     throw new MmmError('MMM_CONFIG_INVALID', `cannot listen on ${host.ip}:${host.agentPort}: ${(e as Error).message}`);
   }
   agent.start();
+  reaper.start();
   logger.info(
     {
       host: host.name,
@@ -129,6 +140,7 @@ export async function startAgentDaemon(opts: AgentDaemonOptions): Promise<AgentD
     },
     async stop() {
       await app.close();
+      await reaper.stop();
       await agent.stop();
       peers.close();
     },

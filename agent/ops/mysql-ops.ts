@@ -171,6 +171,20 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
       return q.run(d.storagePaths());
     },
 
+    async sessions() {
+      const { d, q } = await use();
+      return (await q.run(d.processList())).map((p) => ({ id: p.id, host: p.host, command: p.command }));
+    },
+
+    async killSession(id) {
+      const { d, q } = await use();
+      try {
+        await q.query(d.killConnection(id));
+      } catch (e) {
+        if (mysqlErrno(e) !== 1094) throw e; // unknown thread: it ended already
+      }
+    },
+
     async setReadOnly(on, unblock) {
       if (!on) await standby.disarm(); // an armed read_only=1 must not land after this
       const { d, q, session } = await use();

@@ -57,6 +57,10 @@ export interface MysqlOps {
   ownPosition(): Promise<Position>;
   /** Where mysqld writes (datadir, binlog directory); read for the disk space report. */
   storagePaths?: (() => Promise<StoragePaths>) | undefined;
+  /** Sessions of the process list (id, Host, Command): the dump reaper looks for Binlog Dump ones. */
+  sessions?: (() => Promise<readonly { id: number; host: string; command: string }[]>) | undefined;
+  /** KILL CONNECTION id (a session that already ended is no error). */
+  killSession?: ((id: number) => Promise<void>) | undefined;
   /** Keeps a standby session open for armReadOnly (standby-read-only.ts); never throws. */
   prepareStandby?(): Promise<void>;
   /** Sends read_only=1 on the standby session without a deadline, for a hung mysqld; false: no standby ready. */
