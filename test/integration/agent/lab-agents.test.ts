@@ -126,12 +126,21 @@ async function openWriter(host: Host, readers: RoleIp[] = []): Promise<PromoteRe
   return client(host).post<PromoteResult>(AGENT_ROUTES.promote.path, { host, epoch, replication: 'keep' });
 }
 
+/**
+ * Polls `f` until it gives a value. A failed poll is retried: a fence kills every client session, and the
+ * probe's own root session is a client (CI saw EPIPE on one); the last error is in the timeout message.
+ */
 async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    try {
+      const v = await f();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last error: ${String(last)})`);
     await sleep(50);
   }
 }
@@ -515,6 +524,45 @@ describe('mmm_agentd in a lab', () => {
     }
     const after = await client('db4').get<DisksAnswer>(AGENT_ROUTES.disks.path);
     expect(after.disks[0]?.freeBytes).toBeGreaterThan(20 * MiB);
+  });
+
+  it('repoint db4 (semi-sync) away from a frozen db1: its receiver is cut first, the repoint ends in well under a second', async () => {
+    const to = async (source: Host): Promise<RepointResult> =>
+      client('db4').post<RepointResult>(AGENT_ROUTES.repoint.path, {
+        host: 'db4',
+        epoch,
+        source: { host: source, ip: lab.host(source).ip, port: 3306 },
+        position: { mode: 'gtid' },
+      });
+    // A semi-synchronous replica's receiver is the one that gets stuck: stopping, it opens a new connection to
+    // its source to end its dump thread, and a frozen source never answers that connection.
+    await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 1');
+    await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 1');
+    await lab.sql('db4', 'STOP SLAVE IO_THREAD');
+    await lab.sql('db4', 'START SLAVE IO_THREAD');
+    await until('db4 a semi-sync replica of db1', async () => {
+      const [row] = await lab.sql('db1', "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'");
+      return Number(row?.['Value']) >= 1 ? true : undefined;
+    });
+    await lab.stop('db1');
+    let res: RepointResult;
+    try {
+      await sleep(500); // db4's receiver now waits on a source that answers nothing
+      res = await to('db2');
+    } finally {
+      await lab.cont('db1');
+      await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 0');
+      await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 0');
+    }
+    // Without cutting it, STOP SLAVE waited ~2 s (measured) and hit the agent's statement timeout.
+    const stop = res.steps.find((s) => s.action === 'stop-replication' && s.target === undefined);
+    expect(stop?.ok).toBe(true);
+    expect(stop?.durationMs).toBeLessThan(1000);
+    expect(res.replication).toMatchObject({ sourceHost: 'db2', ioRunning: 'yes', sqlRunning: true });
+    expect(readFileSync(join(dir, 'db4-agent.log'), 'utf8')).toContain(
+      'replication receiver connection killed before STOP',
+    );
+    await to('db1'); // back to the usual shape
   });
 
   it('mysqld hung (SIGSTOP): the report comes back in bounded time saying MySQL cannot be read', async () => {

@@ -239,6 +239,42 @@ describe('agent MySQL ops per flavor', () => {
     expect(state.superReadOnly).toBeNull();
   });
 
+  it('MariaDB: the receiver is killed before a STOP that stops it (a semi-sync receiver would wait on a frozen source)', async () => {
+    const { srv, mysql } = ops('mariadb');
+    srv.replica = fixture('mariadb-10.11.json');
+    const thread = (Id: number, Command: string): Row => ({
+      Id,
+      User: 'system user',
+      Host: '',
+      db: null,
+      Command,
+      Time: 9,
+      State: '',
+      Info: null,
+    });
+    srv.processes = [thread(7, 'Slave_IO'), thread(8, 'Slave_SQL')];
+    const order = (): string[] => srv.sent.filter((x) => x.startsWith('KILL') || x.startsWith('STOP'));
+    await mysql.stopReplication();
+    expect(order()).toEqual(['KILL CONNECTION 7', 'STOP SLAVE']); // the receiver only, never the applier
+    srv.sent.length = 0;
+    srv.killed = []; // it reconnected meanwhile (same id in this script)
+    await mysql.stopReceiver();
+    expect(order()).toEqual(['KILL CONNECTION 7', 'STOP SLAVE IO_THREAD']);
+    srv.sent.length = 0;
+    srv.killed = [];
+    await mysql.stopReplication('sql');
+    expect(order()).toEqual(['STOP SLAVE SQL_THREAD']);
+  });
+
+  it('MySQL: STOP REPLICA alone (its receiver is not recognisable in the process list)', async () => {
+    const { srv, mysql } = ops('mysql-8.4');
+    srv.replica = fixture('mysql-8.4.json');
+    await mysql.stopReplication();
+    expect(srv.sent.filter((x) => x.startsWith('KILL') || x.startsWith('STOP') || x.startsWith('SHOW FULL'))).toEqual([
+      'STOP REPLICA',
+    ]);
+  });
+
   it('stop is a no-op and start is refused when replication is not configured', async () => {
     const { srv, mysql } = ops('mariadb');
     await mysql.stopReplication();
