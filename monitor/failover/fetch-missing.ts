@@ -26,20 +26,30 @@ export interface FetchRun {
   readonly progress: (text: string) => void;
 }
 
-/** What a host can serve from its binlog (received-only events are not in it yet), or undefined. */
+/**
+ * What a host can serve from its binlog (received-only events are not in it yet), or the reason it could not be
+ * read. A status read that misses its short deadline is tried once more with four times as long: on a loaded
+ * host (a monitor that just restarted pushes to every agent at once) 500 ms was measured too short, and a
+ * replica left out of the comparison may be the only one holding an acknowledged write.
+ */
 async function servable(
   p: FetchPorts,
   host: string,
   timeoutMs: number,
   withReceived: boolean,
-): Promise<Offer | undefined> {
-  try {
-    const f = factsOf(await p.agents.status(host, timeoutMs), p.now());
-    if (f === undefined) return undefined;
-    return offerOf(withReceived ? f : { ...f, replication: null });
-  } catch {
-    return undefined;
+): Promise<{ offer: Offer } | { error: string }> {
+  let error = '';
+  for (const t of [timeoutMs, timeoutMs * 4]) {
+    try {
+      const f = factsOf(await p.agents.status(host, t), p.now());
+      if (f === undefined) return { error: 'its agent reports no MySQL state' };
+      const offer = offerOf(withReceived ? f : { ...f, replication: null });
+      return offer === undefined ? { error: 'its GTID position cannot be parsed' } : { offer };
+    } catch (e) {
+      error = describeError(e);
+    }
   }
+  return { error };
 }
 
 /** Returns the hosts the candidate fetched from (in order); logs and records each fetch as a step. */
@@ -54,19 +64,36 @@ export async function fetchMissing(
 ): Promise<string[]> {
   const others = run.config.hosts.map((h) => h.name).filter((h) => h !== to && !run.exclude.includes(h));
   const fetched: string[] = [];
+  const unread = new Set<string>();
+  const cannotCompare = (host: string, error: string, started: number): void => {
+    if (unread.has(host)) return;
+    unread.add(host);
+    const text =
+      host === to
+        ? `the GTID state of ${to} could not be read (${error}): not compared with the replicas, an acknowledged write only a replica has may be missing on it`
+        : `the GTID state of ${host} could not be read (${error}): an acknowledged write only ${host} has may be missing on ${to}`;
+    p.logger.error(`failover: ${text}`);
+    rec.note('fetch', host, started, 'failed', text);
+  };
   // at most one fetch per replica: each round either fetches from a new one or ends
   while (fetched.length < others.length) {
+    const started = p.now();
     // the candidate has applied everything it received (catch-up): its binlog plus what it received
-    const mine = await servable(p, to, statusTimeoutMs, true);
-    if (mine === undefined) return fetched;
+    const own = await servable(p, to, statusTimeoutMs, true);
+    if ('error' in own) {
+      cannotCompare(to, own.error, started);
+      return fetched;
+    }
+    const mine = own.offer;
     const views = await Promise.all(
       others
         .filter((h) => !fetched.includes(h))
-        .map(async (host) => ({ host, offer: await servable(p, host, statusTimeoutMs, false) })),
+        .map(async (host) => ({ host, read: await servable(p, host, statusTimeoutMs, false) })),
     );
-    const donors = views.filter(
-      (v): v is { host: string; offer: Offer } => v.offer !== undefined && !offerContains(mine, v.offer),
-    );
+    for (const v of views) if ('error' in v.read) cannotCompare(v.host, v.read.error, started);
+    const donors = views
+      .map((v) => ('offer' in v.read ? { host: v.host, offer: v.read.offer } : undefined))
+      .filter((v): v is { host: string; offer: Offer } => v !== undefined && !offerContains(mine, v.offer));
     if (donors.length === 0) return fetched;
     const donor = donors.find((d) => donors.every((e) => offerContains(d.offer, e.offer))) ?? donors[0];
     const src = run.config.hosts.find((h) => h.name === donor?.host);

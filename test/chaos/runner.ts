@@ -270,6 +270,8 @@ export async function runScenario(
     };
     await s.prepare?.(ctx, c);
     await ctx.pause('before the fault', 300, 2500);
+    const semi = await semiSyncOnWriter(c);
+    if (semi !== undefined) log(`semi-sync on the writer at the fault: ${semi}`);
     ctx.fault(s.fault);
     await s.run(ctx, c);
     await sleep(1000);
@@ -358,9 +360,32 @@ export async function runScenario(
 }
 
 /** MMM_CHAOS_LOGS=DIR keeps the daemons' logs of a failed run (the lab directory goes with the cluster). */
+/** The writer's semi-sync state (status, clients, commits acknowledged without a replica) for the log. */
+async function semiSyncOnWriter(c: Cluster): Promise<string | undefined> {
+  for (const h of c.lab.hosts.map((x) => x.name)) {
+    try {
+      const [ro] = await c.lab.sql(h, 'SELECT @@GLOBAL.read_only AS ro', { timeoutMs: 500 });
+      if (Number(ro?.['ro']) !== 0) continue;
+      const rows = await c.lab.sql(h, "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_%'", { timeoutMs: 500 });
+      const v = (k: string): string => {
+        const value = rows.find((r) => r['Variable_name'] === k)?.['Value'];
+        return typeof value === 'string' || typeof value === 'number' ? String(value) : '?';
+      };
+      return `${h} status ${v('Rpl_semi_sync_master_status')}, clients ${v('Rpl_semi_sync_master_clients')}, acked by a replica ${v('Rpl_semi_sync_master_yes_tx')}, without ${v('Rpl_semi_sync_master_no_tx')}`;
+    } catch {
+      // not readable now: try the next host
+    }
+  }
+  return undefined;
+}
+
+/** Where the logs of failed runs go unless MMM_CHAOS_LOGS says otherwise ('off': nowhere). */
+export const DEFAULT_CHAOS_LOGS = '/var/tmp/mmm-chaos-logs';
+
 function keepLogs(c: Cluster, name: string, notes: string[]): void {
-  const keep = process.env['MMM_CHAOS_LOGS'];
-  if (keep === undefined || keep === '') return;
+  // Kept by default: a rare failure (a soak's one run in 40) is worth nothing without its daemons' logs.
+  const keep = process.env['MMM_CHAOS_LOGS'] ?? DEFAULT_CHAOS_LOGS;
+  if (keep === '' || keep === 'off') return;
   const to = join(keep, name);
   try {
     cpSync(c.out, to, { recursive: true });

@@ -8,7 +8,13 @@ import { seedConfig, T0 } from './core/fixtures.js';
 import { fakeMysqlView } from './fake-agent-parts.js';
 
 /** A fake agent port: each host binlogged `binlog[host]` (MariaDB gtid_binlog_pos); a fetch copies the donor's. */
-function agents(binlog: Record<string, string>, log: string[], failCatchUp = false): AgentPort {
+function agents(
+  binlog: Record<string, string>,
+  log: string[],
+  failCatchUp = false,
+  /** Status reads of a host that fail (timeout) before one answers; Infinity: never answers. */
+  slow: Record<string, number> = {},
+): AgentPort {
   const view = (host: string): AgentStatusReport => {
     const m = fakeMysqlView(host);
     if (!m.up || m.replication === null) throw new Error('fake');
@@ -23,7 +29,15 @@ function agents(binlog: Record<string, string>, log: string[], failCatchUp = fal
   };
   let source = '';
   return {
-    status: async (host) => Promise.resolve(view(host)),
+    status: async (host, timeoutMs) => {
+      const left = slow[host] ?? 0;
+      if (left > 0) {
+        slow[host] = left - 1;
+        log.push(`status ${host} timed out after ${timeoutMs ?? '?'} ms`);
+        return Promise.reject(new Error(`agent ${host}: no answer within ${timeoutMs ?? '?'} ms`));
+      }
+      return Promise.resolve(view(host));
+    },
     repoint: async (host, _e, src) => {
       log.push(`repoint ${host} -> ${src.host}`);
       source = src.host;
@@ -81,5 +95,28 @@ describe('fetchMissing', () => {
     expect(await fetchMissing(ports(a), run, rec, 'db2', 5000, 500, 3000)).toEqual([]);
     expect(log).toEqual(['repoint db2 -> db3', 'catch-up db2 to 0-1-101']);
     expect(rec.steps).toMatchObject([{ name: 'fetch', host: 'db2', outcome: 'failed' }]);
+  });
+
+  it('a replica whose status misses the short deadline is asked again with a longer one, then fetched from', async () => {
+    const log: string[] = [];
+    const a = agents({ db2: '0-1-100', db3: '0-1-101', db4: '0-1-100' }, log, false, { db3: 1 });
+    expect(await fetchMissing(ports(a), run, new Recorder(() => T0), 'db2', 5000, 500, 3000)).toEqual(['db3']);
+    expect(log).toEqual(['status db3 timed out after 500 ms', 'repoint db2 -> db3', 'catch-up db2 to 0-1-101']);
+  });
+
+  it('a replica that never answers is named in the history as not compared; the failover goes on', async () => {
+    const log: string[] = [];
+    const a = agents({ db2: '0-1-100', db3: '0-1-101', db4: '0-1-100' }, log, false, { db3: Infinity });
+    const rec = new Recorder(() => T0);
+    expect(await fetchMissing(ports(a), run, rec, 'db2', 5000, 500, 3000)).toEqual([]);
+    expect(log).toEqual(['status db3 timed out after 500 ms', 'status db3 timed out after 2000 ms']);
+    expect(rec.steps).toMatchObject([
+      {
+        name: 'fetch',
+        host: 'db3',
+        outcome: 'failed',
+        detail: expect.stringMatching(/GTID state of db3 could not be read .*may be missing on db2/) as string,
+      },
+    ]);
   });
 });
