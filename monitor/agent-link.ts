@@ -213,7 +213,8 @@ export class HttpAgents implements AgentPort {
   async repoint(host: string, epoch: number, source: SourceRef, verifyTimeoutMs: number): Promise<RepointResult> {
     const body = { host, epoch, source, position: { mode: 'gtid' }, verifyTimeoutMs };
     return this.#client(host).post<RepointResult>(AGENT_ROUTES.repoint.path, body, {
-      timeoutMs: verifyTimeoutMs + 3000 + WIRE_MARGIN_MS,
+      // the agent's STOP may take up to 5 s (a source cut off: agent/ops/mysql-ops.ts), then CHANGE and START
+      timeoutMs: verifyTimeoutMs + 6000 + WIRE_MARGIN_MS,
     });
   }
 

@@ -565,6 +565,43 @@ describe('mmm_agentd in a lab', () => {
     await to('db1'); // back to the usual shape
   });
 
+  it('repoint db4 away from a cut-off db1: STOP waits for the receiver in connect() (~2 s), the repoint still succeeds', async () => {
+    // semi-sync as in production (deploy/mysql): the slow STOP was measured on a semi-sync replica
+    await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 1');
+    await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 1');
+    await lab.sql('db4', 'STOP SLAVE IO_THREAD');
+    await lab.sql('db4', 'START SLAVE IO_THREAD');
+    await lab.isolate('db1');
+    let res: RepointResult;
+    const t = Date.now();
+    try {
+      await sleep(7_000); // past slave_net_timeout: db4's receiver now retries connect() to the unreachable db1
+      res = await client('db4').post<RepointResult>(
+        AGENT_ROUTES.repoint.path,
+        { host: 'db4', epoch, source: { host: 'db2', ip: lab.host('db2').ip, port: 3306 }, position: { mode: 'gtid' } },
+        { timeoutMs: 15_000 },
+      );
+    } finally {
+      await lab.heal('db1');
+      await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 0');
+      await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 0');
+    }
+    // Measured 2.0 s, right at the agent's old 2 s statement limit: on a loaded host the STOP failed, and with it
+    // the repoint (and a failover's fetch through it).
+    const stop = res.steps.find((s) => s.action === 'stop-replication' && s.target === undefined);
+    process.stderr.write(
+      `STOP SLAVE on db4 with db1 cut off: ${String(stop?.durationMs)} ms (test ${Date.now() - t} ms)\n`,
+    );
+    expect(stop?.ok).toBe(true);
+    expect(res.replication).toMatchObject({ sourceHost: 'db2', ioRunning: 'yes', sqlRunning: true });
+    await client('db4').post<RepointResult>(AGENT_ROUTES.repoint.path, {
+      host: 'db4',
+      epoch,
+      source: { host: 'db1', ip: lab.host('db1').ip, port: 3306 },
+      position: { mode: 'gtid' },
+    });
+  });
+
   it('mysqld hung (SIGSTOP): the report comes back in bounded time saying MySQL cannot be read', async () => {
     await lab.stop('db3');
     try {
