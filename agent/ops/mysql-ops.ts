@@ -114,10 +114,12 @@ async function stopReceiverFirst(
   stop: () => Promise<unknown>,
   logger: Logger,
 ): Promise<void> {
+  let killed = false;
   if (d.flavor === 'mariadb') {
     for (const p of (await q.run(d.processList())).filter((x) => isReceiver(d, x))) {
       try {
         await q.query(d.killConnection(p.id));
+        killed = true;
         logger.info({ thread: p.id, state: p.state }, 'replication receiver connection killed before STOP');
       } catch (e) {
         if (mysqlErrno(e) !== 1094) throw e; // it ended on its own meanwhile
@@ -125,6 +127,15 @@ async function stopReceiverFirst(
     }
   }
   await stop();
+  // A killed receiver reconnects by itself; a STOP that met it between the kill and its restart finds nothing
+  // to stop. Make sure it is stopped (twice more at most).
+  for (let again = 0; killed && again < 2; again++) {
+    const status = await q.run(d.showReplicaStatus());
+    if (status === null || status.ioRunning === 'No') return;
+    logger.warn(`replication receiver ${status.ioRunning} again after STOP: stopping it again`);
+    await sleep(100);
+    await stop();
+  }
 }
 
 /** How long read_only=1 may wait for running writes before their sessions are killed. */

@@ -30,6 +30,8 @@ class Scripted {
   processes: Row[] = [];
   killed: number[] = [];
   replica: Row | undefined;
+  /** STOPs of the receiver that leave it running (it restarted after a kill, between kill and STOP). */
+  receiverRestarts = 0;
   readonly server: Server;
   constructor(server: Server) {
     this.server = server;
@@ -79,6 +81,11 @@ class Scripted {
     if (sql.includes('_net_timeout')) return [{ net_timeout: 5 }];
     if (sql === 'SHOW FULL PROCESSLIST') return this.processes.filter((p) => !this.killed.includes(p['Id'] as number));
     if (sql.startsWith('KILL CONNECTION ')) this.killed.push(Number(sql.slice('KILL CONNECTION '.length)));
+    if (sql.startsWith('STOP SLAVE') && !sql.endsWith('SQL_THREAD') && this.replica !== undefined) {
+      const io = this.receiverRestarts > 0 ? 'Connecting' : 'No';
+      if (this.receiverRestarts > 0) this.receiverRestarts--;
+      this.replica = { ...this.replica, Slave_IO_Running: io };
+    }
     if (sql.includes('MASTER_GTID_WAIT') || sql.includes('WAIT_FOR_EXECUTED_GTID_SET')) return [{ result: 0 }];
     if (sql.includes('_POS_WAIT')) return [{ result: null }];
     return [];
@@ -264,6 +271,22 @@ describe('agent MySQL ops per flavor', () => {
     srv.killed = [];
     await mysql.stopReplication('sql');
     expect(order()).toEqual(['STOP SLAVE SQL_THREAD']);
+  });
+
+  it('MariaDB: a killed receiver that restarted before the STOP is stopped again', async () => {
+    const { srv, mysql } = ops('mariadb');
+    srv.replica = fixture('mariadb-10.11.json');
+    srv.processes = [
+      { Id: 7, User: 'system user', Host: '', db: null, Command: 'Slave_IO', Time: 9, State: '', Info: null },
+    ];
+    srv.receiverRestarts = 1;
+    await mysql.stopReplication();
+    expect(srv.sent.filter((x) => x.startsWith('KILL') || x.startsWith('STOP'))).toEqual([
+      'KILL CONNECTION 7',
+      'STOP SLAVE',
+      'STOP SLAVE',
+    ]);
+    expect(srv.replica['Slave_IO_Running']).toBe('No');
   });
 
   it('MySQL: STOP REPLICA alone (its receiver is not recognisable in the process list)', async () => {
