@@ -16,6 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../common/log/index.js';
 import { describeError } from '../common/errors/index.js';
+import type { SessionInfo } from './ops/mysql.js';
 
 /** One row of /proc/net/tcp or /proc/net/tcp6, the fields we use. */
 export interface TcpSocket {
@@ -115,12 +116,8 @@ export function deadPeers(sockets: readonly TcpSocket[], mysqlPort: number): Tcp
   );
 }
 
-/** A session as the process list shows it (Host is `ip:port` for TCP clients). */
-export interface DumpSession {
-  readonly id: number;
-  readonly host: string;
-  readonly command: string;
-}
+/** A session as the process list shows it (agent/ops/mysql.ts). */
+export type DumpSession = SessionInfo;
 
 /** `ip:port` of a process-list Host ('[::1]:3306', '::ffff:10.0.0.1:3306' too); null for sockets/localhost. */
 export function sessionPeer(host: string): { ip: string; port: number } | null {
@@ -135,7 +132,7 @@ export function deadDumps(
   sessions: readonly DumpSession[],
   dead: readonly TcpSocket[],
 ): { session: DumpSession; socket: TcpSocket }[] {
-  const byPeer = new Map(dead.map((s) => [`${s.remoteIp.toLowerCase()} ${s.remotePort}`, s]));
+  const byPeer = new Map(dead.map((s) => [`${s.remoteIp} ${s.remotePort}`, s])); // procAddress: lower case
   const out: { session: DumpSession; socket: TcpSocket }[] = [];
   for (const session of sessions) {
     if (!session.command.startsWith('Binlog Dump')) continue;

@@ -94,13 +94,25 @@ export function replicationView(
  */
 export const STOP_REPLICATION_TIMEOUT_MS = 5_000;
 
+/** KILL CONNECTION `id`; false when the session had ended meanwhile (1094 unknown thread). */
+async function killIfAlive(q: Queryable, d: Dialect, id: number): Promise<boolean> {
+  try {
+    await q.query(d.killConnection(id));
+    return true;
+  } catch (e) {
+    if (mysqlErrno(e) !== 1094) throw e;
+    return false;
+  }
+}
+
 /** The replication receiver (IO thread) in the process list. MariaDB only: it names the thread Slave_IO. */
 function isReceiver(d: Dialect, p: ProcessInfo): boolean {
   return d.flavor === 'mariadb' && p.command === 'Slave_IO';
 }
 
 /**
- * Stops replication (`stop`: a STOP that includes the receiver) after killing the receiver's connection. A
+ * Stops replication (both threads, or the receiver alone with `thread` 'io') after killing the receiver's
+ * connection, with STOP_REPLICATION_TIMEOUT_MS for the STOP. A
  * semi-synchronous receiver, asked to stop, opens a new connection to its source to end its dump thread there;
  * against a frozen or cut-off source that waits for the connect timeout (measured: STOP SLAVE took 2.0 s and
  * hit the agent's statement timeout, holding up the repoint of every replica in a failover), and a KILL sent
@@ -108,24 +120,16 @@ function isReceiver(d: Dialect, p: ProcessInfo): boolean {
  * the STOP returns in ~50 ms. MariaDB only (its receiver is recognisable in the process list); with multi-source
  * replication every receiver is cut, and each reconnects by itself.
  */
-async function stopReceiverFirst(
-  q: Queryable,
-  d: Dialect,
-  stop: () => Promise<unknown>,
-  logger: Logger,
-): Promise<void> {
+async function stopReceiverFirst(q: Queryable, d: Dialect, thread: 'io' | undefined, logger: Logger): Promise<void> {
   let killed = false;
   if (d.flavor === 'mariadb') {
     for (const p of (await q.run(d.processList())).filter((x) => isReceiver(d, x))) {
-      try {
-        await q.query(d.killConnection(p.id));
-        killed = true;
-        logger.info({ thread: p.id, state: p.state }, 'replication receiver connection killed before STOP');
-      } catch (e) {
-        if (mysqlErrno(e) !== 1094) throw e; // it ended on its own meanwhile
-      }
+      if (!(await killIfAlive(q, d, p.id))) continue;
+      killed = true;
+      logger.info({ thread: p.id, state: p.state }, 'replication receiver connection killed before STOP');
     }
   }
+  const stop = async (): Promise<unknown> => q.query(d.stopReplica(thread), { timeoutMs: STOP_REPLICATION_TIMEOUT_MS });
   await stop();
   // A killed receiver reconnects by itself; a STOP that met it between the kill and its restart finds nothing
   // to stop. Make sure it is stopped (twice more at most).
@@ -149,14 +153,7 @@ async function killClients(q: Queryable, d: Dialect, ownIds: readonly number[], 
       (p) => !ownIds.includes(p.id) && !isServerThread(p) && !k.spareUsers.includes(p.user),
     );
     if (victims.length === 0) break;
-    for (const p of victims) {
-      try {
-        await q.query(d.killConnection(p.id));
-        killed++;
-      } catch (e) {
-        if (mysqlErrno(e) !== 1094) throw e; // 1094 unknown thread: it ended on its own meanwhile
-      }
-    }
+    for (const p of victims) if (await killIfAlive(q, d, p.id)) killed++;
   }
   return killed;
 }
@@ -178,16 +175,14 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
     return { d: await dialectOn(conn, session), q: conn, session };
   };
 
+  const killSession = async (id: number): Promise<void> => {
+    const { d, q } = await use();
+    await killIfAlive(q, d, id);
+  };
+
   const standby = new StandbyReadOnly({
     open: openExtra,
-    killThread: async (id) => {
-      const { d, q } = await use();
-      try {
-        await q.query(d.killConnection(id));
-      } catch (e) {
-        if (mysqlErrno(e) !== 1094) throw e; // unknown thread: it ended already
-      }
-    },
+    killThread: killSession,
     logger: opts.logger,
   });
 
@@ -225,17 +220,10 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
 
     async sessions() {
       const { d, q } = await use();
-      return (await q.run(d.processList())).map((p) => ({ id: p.id, host: p.host, command: p.command }));
+      return q.run(d.processList());
     },
 
-    async killSession(id) {
-      const { d, q } = await use();
-      try {
-        await q.query(d.killConnection(id));
-      } catch (e) {
-        if (mysqlErrno(e) !== 1094) throw e; // unknown thread: it ended already
-      }
-    },
+    killSession,
 
     async setReadOnly(on, unblock) {
       if (!on) await standby.disarm(); // an armed read_only=1 must not land after this
@@ -284,12 +272,7 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
         await q.query(d.stopReplica(thread));
         return;
       }
-      await stopReceiverFirst(
-        q,
-        d,
-        async () => q.query(d.stopReplica(thread), { timeoutMs: STOP_REPLICATION_TIMEOUT_MS }),
-        opts.logger,
-      );
+      await stopReceiverFirst(q, d, thread, opts.logger);
     },
 
     async stopReceiver() {
@@ -297,12 +280,7 @@ export function createMysqlOps(opts: MysqlOpsOptions): MysqlOps {
       try {
         const d = dialectFor(await detectServerVersion(session));
         if ((await session.run(d.showReplicaStatus())) === null) return;
-        await stopReceiverFirst(
-          session,
-          d,
-          async () => session.query(d.stopReplica('io'), { timeoutMs: STOP_REPLICATION_TIMEOUT_MS }),
-          opts.logger,
-        );
+        await stopReceiverFirst(session, d, 'io', opts.logger);
       } finally {
         await session.close();
       }

@@ -3,9 +3,12 @@
 // MmmError: MMM_MYSQL_UNREACHABLE (down, refused, link lost), MMM_TIMEOUT (hung), MMM_MYSQL_ERROR.
 import type { MysqlFacts, Position, ReplicationView } from '../../common/api/agent.js';
 import type { Secret } from '../../common/config/secret.js';
-import type { StoragePaths } from '../../common/mysql/dialect.js';
+import type { ProcessInfo, StoragePaths } from '../../common/mysql/dialect.js';
 
 export type MysqlState = MysqlFacts;
+
+/** A session of the process list as the dump reaper reads it (Host is `ip:port` for TCP clients). */
+export type SessionInfo = Pick<ProcessInfo, 'id' | 'host' | 'command'>;
 
 export type WaitTarget = { readonly gtid: string } | { readonly file: string; readonly pos: number };
 
@@ -58,7 +61,7 @@ export interface MysqlOps {
   /** Where mysqld writes (datadir, binlog directory); read for the disk space report. */
   storagePaths?: (() => Promise<StoragePaths>) | undefined;
   /** Sessions of the process list (id, Host, Command): the dump reaper looks for Binlog Dump ones. */
-  sessions?: (() => Promise<readonly { id: number; host: string; command: string }[]>) | undefined;
+  sessions?: (() => Promise<readonly SessionInfo[]>) | undefined;
   /** KILL CONNECTION id (a session that already ended is no error). */
   killSession?: ((id: number) => Promise<void>) | undefined;
   /** Keeps a standby session open for armReadOnly (standby-read-only.ts); never throws. */
