@@ -362,21 +362,18 @@ export async function runScenario(
 /** MMM_CHAOS_LOGS=DIR keeps the daemons' logs of a failed run (the lab directory goes with the cluster). */
 /** The writer's semi-sync state (status, clients, commits acknowledged without a replica) for the log. */
 async function semiSyncOnWriter(c: Cluster): Promise<string | undefined> {
-  for (const h of c.lab.hosts.map((x) => x.name)) {
-    try {
-      const [ro] = await c.lab.sql(h, 'SELECT @@GLOBAL.read_only AS ro', { timeoutMs: 500 });
-      if (Number(ro?.['ro']) !== 0) continue;
-      const rows = await c.lab.sql(h, "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_%'", { timeoutMs: 500 });
-      const v = (k: string): string => {
-        const value = rows.find((r) => r['Variable_name'] === k)?.['Value'];
-        return typeof value === 'string' || typeof value === 'number' ? String(value) : '?';
-      };
-      return `${h} status ${v('Rpl_semi_sync_master_status')}, clients ${v('Rpl_semi_sync_master_clients')}, acked by a replica ${v('Rpl_semi_sync_master_yes_tx')}, without ${v('Rpl_semi_sync_master_no_tx')}`;
-    } catch {
-      // not readable now: try the next host
-    }
+  try {
+    const [h] = await c.writerHolders();
+    if (h === undefined) return undefined;
+    const rows = await c.lab.sql(h, "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_%'", { timeoutMs: 500 });
+    const v = (k: string): string => {
+      const value = rows.find((r) => r['Variable_name'] === k)?.['Value'];
+      return typeof value === 'string' || typeof value === 'number' ? String(value) : '?';
+    };
+    return `${h} status ${v('Rpl_semi_sync_master_status')}, clients ${v('Rpl_semi_sync_master_clients')}, acked by a replica ${v('Rpl_semi_sync_master_yes_tx')}, without ${v('Rpl_semi_sync_master_no_tx')}`;
+  } catch {
+    return undefined; // not readable now: the log line is only a hint
   }
-  return undefined;
 }
 
 /** Where the logs of failed runs go unless MMM_CHAOS_LOGS says otherwise ('off': nowhere). */
