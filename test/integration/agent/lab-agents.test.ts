@@ -177,6 +177,43 @@ afterAll(async () => {
   expect(report.leftovers).toEqual([]);
 }, 120_000);
 
+/** db4 repointed to `source` by GTID. */
+async function repointDb4(source: Host, timeoutMs?: number): Promise<RepointResult> {
+  return client('db4').post<RepointResult>(
+    AGENT_ROUTES.repoint.path,
+    { host: 'db4', epoch, source: { host: source, ip: lab.host(source).ip, port: 3306 }, position: { mode: 'gtid' } },
+    timeoutMs === undefined ? undefined : { timeoutMs },
+  );
+}
+
+/**
+ * Runs `during` with db4 a semi-synchronous replica of db1 (as deploy/mysql sets it up) and db1 under `fault`;
+ * `undo` and semi-sync off again afterwards. A semi-synchronous receiver is the one whose STOP gets stuck:
+ * stopping, it opens a new connection to its source to end its dump thread there.
+ */
+async function withDb4SemiSyncOnFaultyDb1<T>(
+  fault: () => Promise<unknown>,
+  undo: () => Promise<unknown>,
+  during: () => Promise<T>,
+): Promise<T> {
+  await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 1');
+  await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 1');
+  await lab.sql('db4', 'STOP SLAVE IO_THREAD');
+  await lab.sql('db4', 'START SLAVE IO_THREAD');
+  await until('db4 a semi-sync replica of db1', async () => {
+    const [row] = await lab.sql('db1', "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'");
+    return Number(row?.['Value']) >= 1 ? true : undefined;
+  });
+  await fault();
+  try {
+    return await during();
+  } finally {
+    await undo();
+    await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 0');
+    await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 0');
+  }
+}
+
 describe('mmm_agentd in a lab', () => {
   it('a reader VIP bound on db3 answers from another host; moved to db4 it answers there within 200 ms', async () => {
     const vip = readerIps[0] ?? '';
@@ -527,33 +564,14 @@ describe('mmm_agentd in a lab', () => {
   });
 
   it('repoint db4 (semi-sync) away from a frozen db1: its receiver is cut first, the repoint ends in well under a second', async () => {
-    const to = async (source: Host): Promise<RepointResult> =>
-      client('db4').post<RepointResult>(AGENT_ROUTES.repoint.path, {
-        host: 'db4',
-        epoch,
-        source: { host: source, ip: lab.host(source).ip, port: 3306 },
-        position: { mode: 'gtid' },
-      });
-    // A semi-synchronous replica's receiver is the one that gets stuck: stopping, it opens a new connection to
-    // its source to end its dump thread, and a frozen source never answers that connection.
-    await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 1');
-    await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 1');
-    await lab.sql('db4', 'STOP SLAVE IO_THREAD');
-    await lab.sql('db4', 'START SLAVE IO_THREAD');
-    await until('db4 a semi-sync replica of db1', async () => {
-      const [row] = await lab.sql('db1', "SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'");
-      return Number(row?.['Value']) >= 1 ? true : undefined;
-    });
-    await lab.stop('db1');
-    let res: RepointResult;
-    try {
-      await sleep(500); // db4's receiver now waits on a source that answers nothing
-      res = await to('db2');
-    } finally {
-      await lab.cont('db1');
-      await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 0');
-      await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 0');
-    }
+    const res = await withDb4SemiSyncOnFaultyDb1(
+      async () => lab.stop('db1'),
+      async () => lab.cont('db1'),
+      async () => {
+        await sleep(500); // db4's receiver now waits on a source that answers nothing
+        return repointDb4('db2');
+      },
+    );
     // Without cutting it, STOP SLAVE waited ~2 s (measured) and hit the agent's statement timeout.
     const stop = res.steps.find((s) => s.action === 'stop-replication' && s.target === undefined);
     expect(stop?.ok).toBe(true);
@@ -562,30 +580,19 @@ describe('mmm_agentd in a lab', () => {
     expect(readFileSync(join(dir, 'db4-agent.log'), 'utf8')).toContain(
       'replication receiver connection killed before STOP',
     );
-    await to('db1'); // back to the usual shape
+    await repointDb4('db1'); // back to the usual shape
   });
 
   it('repoint db4 away from a cut-off db1: STOP waits for the receiver in connect() (~2 s), the repoint still succeeds', async () => {
-    // semi-sync as in production (deploy/mysql): the slow STOP was measured on a semi-sync replica
-    await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 1');
-    await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 1');
-    await lab.sql('db4', 'STOP SLAVE IO_THREAD');
-    await lab.sql('db4', 'START SLAVE IO_THREAD');
-    await lab.isolate('db1');
-    let res: RepointResult;
     const t = Date.now();
-    try {
-      await sleep(7_000); // past slave_net_timeout: db4's receiver now retries connect() to the unreachable db1
-      res = await client('db4').post<RepointResult>(
-        AGENT_ROUTES.repoint.path,
-        { host: 'db4', epoch, source: { host: 'db2', ip: lab.host('db2').ip, port: 3306 }, position: { mode: 'gtid' } },
-        { timeoutMs: 15_000 },
-      );
-    } finally {
-      await lab.heal('db1');
-      await lab.sql('db1', 'SET GLOBAL rpl_semi_sync_master_enabled = 0');
-      await lab.sql('db4', 'SET GLOBAL rpl_semi_sync_slave_enabled = 0');
-    }
+    const res = await withDb4SemiSyncOnFaultyDb1(
+      async () => lab.isolate('db1'),
+      async () => lab.heal('db1'),
+      async () => {
+        await sleep(7_000); // past slave_net_timeout: db4's receiver now retries connect() to the unreachable db1
+        return repointDb4('db2', 15_000);
+      },
+    );
     // Measured 2.0 s, right at the agent's old 2 s statement limit: on a loaded host the STOP failed, and with it
     // the repoint (and a failover's fetch through it).
     const stop = res.steps.find((s) => s.action === 'stop-replication' && s.target === undefined);
@@ -594,12 +601,7 @@ describe('mmm_agentd in a lab', () => {
     );
     expect(stop?.ok).toBe(true);
     expect(res.replication).toMatchObject({ sourceHost: 'db2', ioRunning: 'yes', sqlRunning: true });
-    await client('db4').post<RepointResult>(AGENT_ROUTES.repoint.path, {
-      host: 'db4',
-      epoch,
-      source: { host: 'db1', ip: lab.host('db1').ip, port: 3306 },
-      position: { mode: 'gtid' },
-    });
+    await repointDb4('db1'); // back to the usual shape
   });
 
   it('mysqld hung (SIGSTOP): the report comes back in bounded time saying MySQL cannot be read', async () => {
