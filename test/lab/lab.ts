@@ -23,7 +23,7 @@ import { checkConsistency, type ConsistencyOptions, type TableConsistency } from
 import { query, text, type QueryOptions, type Row, type Target } from './db.js';
 import * as faults from './faults.js';
 import { assertRoot, ensurePackages, type Progress } from './install.js';
-import { acquireLabLock, releaseLabLock } from './lock.js';
+import { acquireLabLock, releaseLabLock, removeLabLock } from './lock.js';
 import { cnfPath, renderHostCnf, socketPath, type CnfValue } from './mycnf.js';
 import { createNetwork } from './net.js';
 import { run, waitFor, type RunOptions, type RunResult } from './proc.js';
@@ -200,7 +200,8 @@ export class Lab {
     try {
       return await teardownLab(id);
     } finally {
-      await releaseLabLock(id);
+      // forced, the lock may still name the process that brought the lab up (`npm run demo` exits, its lab stays)
+      await (opts.force === true ? removeLabLock(id) : releaseLabLock(id));
     }
   }
 

@@ -120,6 +120,21 @@ describe('lab lifecycle (id 12)', () => {
     expectNoLeftovers(ID);
   });
 
+  it('takes over a lock whose PID now belongs to another process (PID reused after its owner died)', async () => {
+    const other = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const otherExit = new Promise((r) => other.once('exit', r));
+    try {
+      // the owner's recorded start time (clock ticks since boot) is not that of the live process with its PID
+      writeFileSync(lockPath(ID), `${String(other.pid)} 1`);
+      const lab = await Lab.up({ id: ID, hosts: 1 });
+      expect((await lab.down()).leftovers).toEqual([]);
+      expectNoLeftovers(ID);
+    } finally {
+      other.kill('SIGKILL');
+      await otherExit;
+    }
+  });
+
   it('rejects bad options with a message naming the option', async () => {
     await expect(Lab.up({ id: 256 })).rejects.toThrow(/lab id: expected an integer 0\.\.255, got 256/);
     await expect(Lab.up({ id: ID, hosts: 0 })).rejects.toThrow(/lab hosts: expected an integer 1\.\.200/);
